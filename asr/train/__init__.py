@@ -1,0 +1,1 @@
+"""Training, export and dataset code: the only part of asr that imports torch."""

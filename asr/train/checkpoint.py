@@ -1,0 +1,73 @@
+"""Checkpoints: weights, optimizer, scheduler and RNG state, plus the model config, the vocabulary
+and the training config, so a checkpoint alone rebuilds the model and resumes the run.
+
+Writes go to a temporary file that is renamed into place: a crash never corrupts the last good
+checkpoint. Reads use `weights_only=True`: a checkpoint can't run code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import torch
+
+from asr import vocab
+from asr.errors import ASRError
+from asr.train.config import TrainConfig, config_from_dict, config_to_dict
+from asr.train.model import AcousticModel, ModelConfig
+
+FORMAT_VERSION = 1
+
+
+def save_checkpoint(path: str | os.PathLike, model: AcousticModel, config: TrainConfig, **state) -> None:
+    path = Path(path)
+    payload = {
+        "format_version": FORMAT_VERSION,
+        "model_config": dataclasses.asdict(model.config),
+        "train_config": config_to_dict(config),
+        "vocab": list(vocab.CHARS),
+        "model": model.state_dict(),
+        **state,
+    }
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    torch.save(payload, tmp)
+    os.replace(tmp, path)
+
+
+def load_checkpoint(path: str | os.PathLike) -> dict:
+    path = Path(path)
+    if not path.is_file():
+        found = sorted(str(p) for p in Path("runs").glob("*/*.pt")) if Path("runs").is_dir() else []
+        hint = f"available: {', '.join(found[:5])}" if found else "train one with 'asr train'"
+        raise ASRError(f"checkpoint '{path}' not found; {hint}")
+    try:
+        ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:  # torch raises RuntimeError, UnpicklingError, EOFError... for a bad file
+        raise ASRError(f"'{path}' is not a readable checkpoint ({type(e).__name__}); it may be truncated") from None
+    if not isinstance(ckpt, dict) or ckpt.get("format_version") != FORMAT_VERSION:
+        raise ASRError(f"'{path}' is not an asr checkpoint of format {FORMAT_VERSION}")
+    if tuple(ckpt["vocab"]) != vocab.CHARS:
+        raise ASRError(f"'{path}' was trained with another vocabulary; retrain it with this version of asr")
+    return ckpt
+
+
+def checkpoint_config(ckpt: dict) -> TrainConfig:
+    return config_from_dict(ckpt["train_config"])
+
+
+def build_model(ckpt: dict, expected: ModelConfig | None = None) -> AcousticModel:
+    """The checkpoint's model with its weights; `expected` guards a resume against a changed shape."""
+    config = ModelConfig(**ckpt["model_config"])
+    if expected is not None and expected != config:
+        changed = {
+            k: (v, getattr(expected, k)) for k, v in dataclasses.asdict(config).items() if getattr(expected, k) != v
+        }
+        raise ASRError(
+            f"the checkpoint's model differs from the config (checkpoint, config): {changed}; "
+            "resume with the same [model] settings or start a new run name"
+        )
+    model = AcousticModel(config)
+    model.load_state_dict(ckpt["model"])
+    return model

@@ -1,0 +1,129 @@
+"""The `asr` command line: thin Typer commands; heavy imports happen inside each command."""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from asr.errors import ASRError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Offline voice commands: speech in, intents out.")
+data_app = typer.Typer(no_args_is_help=True, help="Datasets: download corpora, write manifests.")
+app.add_typer(data_app, name="data")
+
+
+@contextmanager
+def user_errors():
+    """A user mistake becomes one red line on stderr and exit code 1, never a traceback."""
+    try:
+        yield
+    except ASRError as e:
+        typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+    except ModuleNotFoundError as e:
+        if e.name not in ("torch", "torchaudio", "jiwer", "matplotlib"):
+            raise
+        typer.secho(f"error: {e.name} is not installed: pip install 'asr[train]'", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+
+
+@data_app.command("download")
+def data_download(
+    name: Annotated[str, typer.Argument(help="dataset to fetch: speech-commands")],
+    root: Annotated[Path, typer.Option(help="data root; the archive goes to ROOT/downloads")] = Path("data"),
+    version: Annotated[str, typer.Option(help="Speech Commands version: v0.02 or v0.01")] = "v0.02",
+    url: Annotated[str | None, typer.Option(help="a mirror of the archive (needs --sha256)")] = None,
+    sha256: Annotated[str | None, typer.Option(help="the mirror archive's SHA-256")] = None,
+):
+    """Download, verify and extract a corpus (resumable), then write its manifests."""
+    with user_errors():
+        from asr import corpora, download
+        from asr.manifest import write_manifest
+
+        if name != "speech-commands":
+            raise ASRError(f"unknown dataset {name!r}; available: speech-commands")
+        folder = download.fetch_speech_commands(root, version, url, sha256)
+        splits = corpora.speech_commands(folder)
+        for split, utterances in splits.items():
+            write_manifest(root / "manifests" / f"speech_commands_{split}.jsonl", utterances)
+        counts = ", ".join(f"{k} {len(v)}" for k, v in splits.items())
+        typer.echo(f"{folder}: {counts} clips; manifests in {root / 'manifests'}")
+
+
+@data_app.command("prepare-shared")
+def data_prepare_shared(
+    shared: Annotated[Path, typer.Option(help="folder with the shared real recordings")] = Path("../shared/data"),
+    out: Annotated[Path, typer.Option(help="where train.jsonl and dev.jsonl go")] = Path("data/manifests"),
+    dev_percent: Annotated[float, typer.Option(help="share of Speech Commands speakers held out for dev")] = 20.0,
+):
+    """Write speaker-disjoint train/dev manifests for the real recordings in ../shared/data."""
+    with user_errors():
+        from asr.corpora import prepare_shared
+
+        counts = prepare_shared(shared, out, dev_percent)
+        typer.echo(f"wrote {out}/train.jsonl ({counts['train']}) and {out}/dev.jsonl ({counts['dev']})")
+
+
+@app.command()
+def train(
+    config: Annotated[Path | None, typer.Option(help="TOML training config (see configs/)")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="override, e.g. --set epochs=10")] = None,
+    resume: Annotated[bool, typer.Option(help="continue from the run's last.pt")] = False,
+):
+    """Train the acoustic model (GPU when available, CPU otherwise). Ctrl+C saves a resumable checkpoint."""
+    with user_errors():
+        from asr.train.config import load_config
+        from asr.train.loop import train as run_training
+
+        run_dir = run_training(load_config(str(config) if config else None, set_ or []), resume=resume)
+        typer.echo(f"checkpoints and metrics in {run_dir}")
+
+
+@app.command("eval")
+def evaluate(
+    checkpoint: Annotated[Path, typer.Option(help="a .pt checkpoint from 'asr train'")],
+    data: Annotated[list[Path], typer.Option(help="JSON-lines manifest(s) to score")],
+    out: Annotated[Path | None, typer.Option(help="report folder (default: beside the checkpoint)")] = None,
+    batch_size: Annotated[int, typer.Option(help="utterances per forward pass")] = 64,
+):
+    """Score a checkpoint: CER, WER, accuracy per source and word, Speech Commands 12-class accuracy."""
+    with user_errors():
+        from asr import metrics
+        from asr.train.checkpoint import build_model, load_checkpoint
+        from asr.train.data import read_manifests
+        from asr.train.evaluate import transcribe
+
+        model = build_model(load_checkpoint(checkpoint))
+        utterances = read_manifests(data)
+        hyps = transcribe(model, utterances, batch_size, progress=True)
+        report = metrics.report([u.text for u in utterances], hyps, [u.source for u in utterances])
+        out = out or checkpoint.parent / f"eval-{checkpoint.stem}-{data[0].stem}"
+        out.mkdir(parents=True, exist_ok=True)
+        report["checkpoint"], report["data"] = str(checkpoint), [str(d) for d in data]
+        (out / "report.json").write_text(json.dumps(report, indent=2))
+        with (out / "hypotheses.jsonl").open("w") as f:
+            for u, h in zip(utterances, hyps):
+                f.write(json.dumps({"audio": u.audio, "ref": u.text, "hyp": h, "source": u.source}) + "\n")
+        for key, title in (("twelve_class_confusion", "Speech Commands 12-class"), ("word_confusion", "words")):
+            if key in report:
+                metrics.plot_confusion(report[key], out / f"{key}.png", title)
+        typer.echo(_summary(report))
+        typer.echo(f"report, hypotheses and confusion matrices in {out}")
+
+
+def _summary(report: dict) -> str:
+    lines = [f"{report['utterances']} utterances  CER {100 * report['cer']:.2f}%  WER {100 * report['wer']:.2f}%  "
+             f"exact {100 * report['accuracy']:.2f}%"]  # fmt: skip
+    for source, acc in report["accuracy_by_source"].items():
+        lines.append(f"  {source}: {100 * acc:.2f}% exact")
+    if "twelve_class_accuracy" in report:
+        lines.append(f"  Speech Commands 12-class accuracy: {100 * report['twelve_class_accuracy']:.2f}%")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    app()
