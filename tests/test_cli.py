@@ -1,0 +1,39 @@
+"""User mistakes at the command line: one line naming the problem and the fix, exit code 1."""
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["train", "--config", "configs/nope.toml"], "not found"),
+        (["train", "--set", "epoch=3"], "unknown config key(s) ['epoch']"),
+        (["train", "--set", "train_manifests=['/nonexistent/train.jsonl']"], "prepare-shared"),
+        (["eval", "--checkpoint", "runs/none/best.pt", "--data", "x.jsonl"], "checkpoint 'runs/none/best.pt' not found"),
+        (["data", "download", "librispeech"], "unknown dataset 'librispeech'"),
+        (["data", "download", "speech-commands", "--version", "v9"], "unknown Speech Commands version"),
+    ],
+)
+def test_user_mistakes_get_one_line(args, message):
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert message in result.output and result.output.strip().count("\n") == 0
+    assert "Traceback" not in result.output
+
+
+def test_manifest_error_names_file_and_line(tmp_path):
+    bad = tmp_path / "train.jsonl"
+    bad.write_text('{"audio": "a.wav", "text": "hello"}\n{"audio": "b.wav", "text": "50%"}\n')
+    result = CliRunner().invoke(app, ["train", "--set", f"train_manifests=['{bad}']", "--set", "dev_manifests=[]"])
+    assert result.exit_code == 1
+    assert f"{bad}:2:" in result.output and "outside the vocabulary" in result.output
+
+
+def test_help_lists_the_commands():
+    result = CliRunner().invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("train", "eval", "data"):
+        assert command in result.output

@@ -1,0 +1,60 @@
+import pytest
+import torch
+import torchaudio
+
+from asr.audio import HOP_LENGTH, N_FFT, N_MELS, SAMPLE_RATE, WIN_LENGTH, load_audio
+from asr.train.features import LOG_FLOOR, LogMel, frame_lengths
+from asr.train.model import AcousticModel, ModelConfig, count_parameters, reverse_padded
+
+
+def test_conv_stft_log_mel_matches_torchaudio(sc_clip, fsdd_clip):
+    reference = torchaudio.transforms.MelSpectrogram(
+        SAMPLE_RATE, n_fft=N_FFT, win_length=WIN_LENGTH, hop_length=HOP_LENGTH, n_mels=N_MELS,
+        center=True, pad_mode="constant", power=2.0,
+    )  # fmt: skip
+    audio = torch.nn.utils.rnn.pad_sequence(
+        [torch.from_numpy(load_audio(p)) for p in (sc_clip, fsdd_clip)], batch_first=True
+    )
+    ours = LogMel()(audio)
+    theirs = torch.log(reference(audio).clamp(min=LOG_FLOOR))
+    assert ours.shape == theirs.shape == (2, N_MELS, int(frame_lengths(torch.tensor(audio.shape[1]))))
+    assert (ours - theirs).abs().max() <= 1e-3
+
+
+def test_default_model_is_a_bilstm_under_two_million_parameters():
+    model = AcousticModel(ModelConfig())
+    assert isinstance(model.layers[0].forward_rnn, torch.nn.LSTM) and model.layers[0].backward_rnn is not None
+    assert count_parameters(model) <= 2_000_000
+
+
+def test_reverse_padded_reverses_within_each_length():
+    x = torch.arange(10.0).reshape(2, 5, 1)
+    lengths = torch.tensor([5, 3])
+    out = reverse_padded(x, lengths)
+    assert out[0, :, 0].tolist() == [4, 3, 2, 1, 0]
+    assert out[1, :, 0].tolist() == [7, 6, 5, 8, 9]
+    assert torch.equal(reverse_padded(out, lengths), x)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [ModelConfig(), ModelConfig(cell="gru"), ModelConfig(bidirectional=False), ModelConfig(subsample=False, hidden=32)],
+    ids=["bilstm", "bigru", "lstm", "no-subsample"],
+)
+def test_padding_in_a_batch_changes_nothing(config):
+    torch.manual_seed(0)
+    model = AcousticModel(config).eval()
+    lengths = torch.tensor([16000, 5000, 11234])
+    audio = torch.zeros(3, 16000)
+    for i, n in enumerate(lengths):
+        audio[i, :n] = 0.1 * torch.randn(int(n))
+    batch, batch_lengths = model(audio, lengths)
+    for i, n in enumerate(lengths):
+        alone, alone_lengths = model(audio[i : i + 1, :n], lengths[i : i + 1])
+        assert batch_lengths[i] == alone_lengths[0] == alone.shape[1]
+        assert torch.allclose(batch[i, : batch_lengths[i]], alone[0], atol=1e-5)
+
+
+def test_bad_model_config_values():
+    with pytest.raises(ValueError, match="cell"):
+        ModelConfig(cell="transformer")

@@ -1,0 +1,174 @@
+"""Training end to end on real recordings: overfitting, checkpoints, exact resume, Ctrl+C, DDP, eval."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+from typer.testing import CliRunner
+
+from asr import metrics
+from asr.corpora import KEYWORDS
+from asr.errors import ASRError
+from asr.manifest import read_manifest, write_manifest
+from asr.train import checkpoint, loop
+from asr.train.config import load_config
+from asr.train.evaluate import transcribe
+from cli import app
+from tests.conftest import ROOT, SC
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def twenty(tmp_path_factory):
+    """20 real Speech Commands clips: two of each keyword, from different speakers."""
+    from asr.corpora import speech_commands_12class
+
+    clips = [u for u in speech_commands_12class(SC) if u.text in KEYWORDS]
+    chosen = [u for w in KEYWORDS for u in [u for u in clips if u.text == w][:2]]
+    path = tmp_path_factory.mktemp("data") / "twenty.jsonl"
+    write_manifest(path, chosen)
+    return path
+
+
+OVERFIT = ("epochs=40", "batch_size=10", "lr=3e-3", "warmup_steps=50")
+
+
+def tiny_config(manifest, out_dir, *overrides):
+    """No augmentation, a small model: what a test can train in seconds."""
+    return load_config(None, [
+        f"train_manifests=['{manifest}']", f"dev_manifests=['{manifest}']", f"out_dir='{out_dir}'",
+        "noise_dir=''", "num_workers=0", "speed_factors=[1.0]", "noise_prob=0.0", "gain_db=[0.0, 0.0]",
+        "freq_masks=0", "time_masks=0", "batch_size=10",
+        "model.hidden=96", "model.layers=2", "model.conv_channels=128", "model.dropout=0.0", *overrides,
+    ])  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def overfit(twenty, tmp_path_factory):
+    """Trains on the 20 clips repeated 10 times per epoch (fewer epochs: less per-epoch overhead)."""
+    repeated = twenty.with_name("twenty_x10.jsonl")
+    write_manifest(repeated, read_manifest(twenty) * 10)
+    out = tmp_path_factory.mktemp("runs")
+    return loop.train(tiny_config(twenty, out, f"train_manifests=['{repeated}']", "name='overfit'", *OVERFIT))
+
+
+def test_small_model_overfits_twenty_real_utterances(overfit, twenty):
+    model = checkpoint.build_model(checkpoint.load_checkpoint(overfit / "best.pt"))
+    utterances = read_manifest(twenty)
+    hyps = transcribe(model, utterances)
+    cer = metrics.error_rates([u.text for u in utterances], hyps)["cer"]
+    assert cer < 0.05, list(zip([u.text for u in utterances], hyps))
+    rows = (overfit / "metrics.csv").read_text().splitlines()
+    assert rows[0].startswith("epoch,step,train_loss,dev_cer") and len(rows) == 41
+    assert (overfit / "metrics.png").stat().st_size > 10_000
+
+
+def test_checkpoint_round_trip_is_exact_and_self_describing(overfit):
+    ckpt = checkpoint.load_checkpoint(overfit / "last.pt")
+    assert ckpt["model_config"]["hidden"] == 96 and ckpt["train_config"]["epochs"] == 40
+    assert ckpt["vocab"][0] == "<blank>" and ckpt["progress"]["epoch"] == 40
+    model = checkpoint.build_model(ckpt).eval()
+    again = checkpoint.build_model(checkpoint.load_checkpoint(overfit / "last.pt")).eval()
+    audio, lengths = 0.1 * torch.randn(2, 12000), torch.tensor([12000, 7000])
+    assert torch.equal(model(audio, lengths)[0], again(audio, lengths)[0])
+
+
+def test_eval_command_reports_and_plots(overfit, twenty, tmp_path):
+    result = CliRunner().invoke(app, ["eval", "--checkpoint", str(overfit / "best.pt"), "--data", str(twenty),
+                                      "--out", str(tmp_path)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["utterances"] == 20 and report["twelve_class_accuracy"] >= 0.95
+    assert set(report["accuracy_by_word"]) == set(KEYWORDS)
+    assert (tmp_path / "twelve_class_confusion.png").stat().st_size > 10_000
+    assert "12-class accuracy" in result.output
+
+
+def _weights(run_dir, name="last.pt"):
+    return checkpoint.load_checkpoint(run_dir / name)["model"]
+
+
+def test_resume_after_a_mid_epoch_stop_continues_exactly(twenty, tmp_path, monkeypatch):
+    common = ("epochs=3", "batch_size=6", "freq_masks=2", "time_masks=2", "model.dropout=0.2",
+              "speed_factors=[0.9, 1.0, 1.1]", "gain_db=[-6.0, 6.0]")  # fmt: skip; randomness that must replay
+    straight = loop.train(tiny_config(twenty, tmp_path, "name='straight'", *common))
+
+    calls = {"n": 0}
+
+    def stop_at_step_five(self, distributed, device):
+        calls["n"] += 1
+        return calls["n"] == 5  # in epoch 2 (4 steps per epoch)
+
+    with monkeypatch.context() as m:
+        m.setattr(loop.StopFlag, "agreed", stop_at_step_five)
+        stopped = loop.train(tiny_config(twenty, tmp_path, "name='resumed'", *common))
+    assert checkpoint.load_checkpoint(stopped / "last.pt")["progress"]["batch"] == 1
+    loop.train(tiny_config(twenty, tmp_path, "name='resumed'", *common), resume=True)
+    a, b = _weights(straight), _weights(stopped)
+    assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_resume_with_another_model_shape_is_refused(overfit, twenty):
+    config = tiny_config(twenty, overfit.parent, "name='overfit'", "epochs=41", "model.hidden=64")
+    with pytest.raises(ASRError, match="differs from the config.*hidden"):
+        loop.train(config, resume=True)
+
+
+def test_new_run_over_existing_checkpoints_is_refused(overfit, twenty):
+    with pytest.raises(ASRError, match="--resume"):
+        loop.train(tiny_config(twenty, overfit.parent, "name='overfit'"))
+
+
+def test_truncated_checkpoint_is_reported(overfit, tmp_path):
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes((overfit / "last.pt").read_bytes()[:5000])
+    with pytest.raises(ASRError, match="not a readable checkpoint"):
+        checkpoint.load_checkpoint(bad)
+    result = CliRunner().invoke(app, ["eval", "--checkpoint", str(bad), "--data", str(bad)])
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+
+
+def _cli_args(twenty, out_dir, *overrides):
+    sets = [
+        f"train_manifests=['{twenty}']", f"dev_manifests=['{twenty}']", f"out_dir='{out_dir}'", "noise_dir=''",
+        "num_workers=0", "batch_size=4", "model.hidden=32", "model.layers=1", *overrides,
+    ]  # fmt: skip
+    return [a for s in sets for a in ("--set", s)]
+
+
+def test_ctrl_c_leaves_a_resumable_checkpoint(twenty, tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "asr.train", *_cli_args(twenty, tmp_path, "name='sig'", "epochs=500")]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    last = tmp_path / "sig" / "last.pt"
+    deadline = time.time() + 120
+    while not last.exists() and time.time() < deadline:
+        time.sleep(0.2)
+    assert last.exists(), "no checkpoint after two minutes"
+    proc.send_signal(signal.SIGINT)
+    output, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, output
+    assert "resume with" in output
+    progress = checkpoint.load_checkpoint(last)["progress"]
+    resumed = subprocess.run(cmd[:-2] + ["--set", f"epochs={progress['epoch'] + 1}", "--resume"], cwd=ROOT,
+                             env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert resumed.returncode == 0, resumed.stderr
+    assert checkpoint.load_checkpoint(last)["progress"]["epoch"] == progress["epoch"] + 1
+
+
+def test_same_loop_runs_under_torchrun_with_two_processes(twenty, tmp_path):
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+           "-m", "asr.train", *_cli_args(twenty, tmp_path, "name='ddp'", "epochs=2")]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "2 process(es) on cpu" in result.stdout
+    assert result.stdout.count("epoch 2:") == 1  # rank 0 alone logs
+    rows = (tmp_path / "ddp" / "metrics.csv").read_text().splitlines()
+    assert len(rows) == 3 and checkpoint.load_checkpoint(tmp_path / "ddp" / "last.pt")["progress"]["epoch"] == 2
