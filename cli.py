@@ -87,7 +87,7 @@ def train(
 def evaluate(
     checkpoint: Annotated[Path, typer.Option(help="a .pt checkpoint from 'asr train'")],
     data: Annotated[list[Path], typer.Option(help="JSON-lines manifest(s) to score")],
-    out: Annotated[Path | None, typer.Option(help="report folder (default: beside the checkpoint)")] = None,
+    out: Annotated[Path | None, typer.Option(help="report folder (default: runs/eval-<checkpoint>-<data>)")] = None,
     batch_size: Annotated[int, typer.Option(help="utterances per forward pass")] = 64,
 ):
     """Score a checkpoint: CER, WER, accuracy per source and word, Speech Commands 12-class accuracy."""
@@ -101,7 +101,7 @@ def evaluate(
         utterances = read_manifests(data)
         hyps = transcribe(model, utterances, batch_size, progress=True)
         report = metrics.report([u.text for u in utterances], hyps, [u.source for u in utterances])
-        out = out or checkpoint.parent / f"eval-{checkpoint.stem}-{data[0].stem}"
+        out = out or Path("runs") / f"eval-{checkpoint.stem}-{data[0].stem}"
         out.mkdir(parents=True, exist_ok=True)
         report["checkpoint"], report["data"] = str(checkpoint), [str(d) for d in data]
         (out / "report.json").write_text(json.dumps(report, indent=2))

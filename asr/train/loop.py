@@ -51,10 +51,16 @@ class Progress:
 class StopFlag:
     """Set by Ctrl+C / SIGTERM; the loop checks it between steps. A second Ctrl+C aborts at once."""
 
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
     def __init__(self):
         self.requested = False
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, self._handle)
+        self.previous = {sig: signal.signal(sig, self._handle) for sig in self.SIGNALS}
+
+    def close(self) -> None:
+        """Give the signals back to whoever handled them before training."""
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
 
     def _handle(self, signum, frame):
         if self.requested:
@@ -206,6 +212,7 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
     distributed, rank, world, device = setup_distributed()
     is_main = rank == 0
     run_dir = Path(config.out_dir) / config.name
+    stop = None
     try:
         ckpt = None
         if resume:
@@ -278,6 +285,8 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
                     print(f"reached max_minutes={config.max_minutes}; stopping after epoch {progress.epoch}")
                 break
     finally:
+        if stop is not None:
+            stop.close()
         if distributed:
             dist.destroy_process_group()
     return run_dir
