@@ -120,6 +120,9 @@ def _summary(report: dict) -> str:
              f"exact {100 * report['accuracy']:.2f}%"]  # fmt: skip
     for source, acc in report["accuracy_by_source"].items():
         lines.append(f"  {source}: {100 * acc:.2f}% exact")
+    if "word_confusion" in report:  # a word-level set: every reference is one word
+        words = [f"{w} {100 * a:.0f}%" for w, a in report["accuracy_by_word"].items()]
+        lines += ["  per word: " + "  ".join(words[i : i + 8]) for i in range(0, len(words), 8)]
     if "twelve_class_accuracy" in report:
         lines.append(f"  Speech Commands 12-class accuracy: {100 * report['twelve_class_accuracy']:.2f}%")
     return "\n".join(lines)

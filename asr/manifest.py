@@ -57,7 +57,7 @@ def read_manifest(path: str | os.PathLike) -> list[Utterance]:
             except ASRError as e:
                 raise ASRError(f"{where}: {e}") from None
             row["text"] = vocab.normalize(row["text"])
-            row["audio"] = str((base / row["audio"]).resolve())
+            row["audio"] = os.path.abspath(base / row["audio"])  # normalized; symlinks kept as named
             utterances.append(Utterance(**row))
     if not utterances:
         raise ASRError(f"manifest '{path}' has no utterances")

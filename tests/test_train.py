@@ -87,7 +87,7 @@ def test_eval_command_reports_and_plots(overfit, twenty, tmp_path):
     assert report["utterances"] == 20 and report["twelve_class_accuracy"] >= 0.95
     assert set(report["accuracy_by_word"]) == set(KEYWORDS)
     assert (tmp_path / "twelve_class_confusion.png").stat().st_size > 10_000
-    assert "12-class accuracy" in result.output
+    assert "12-class accuracy" in result.output and "per word: down" in result.output
 
 
 def _weights(run_dir, name="last.pt"):
