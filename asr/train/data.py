@@ -80,9 +80,7 @@ class BucketBatchSampler(Sampler):
             yield [(i, self.epoch) for i in batch]
 
     def __len__(self) -> int:
-        n = len(self.shard)
-        full, rest = divmod(n, self.window)
-        return full * -(-self.window // self.batch_size) + -(-rest // self.batch_size) - self.start_batch
+        return len(self.batches()) - self.start_batch  # cheap: one shuffle and sort of indices
 
 
 def collate(items: list[tuple[torch.Tensor, torch.Tensor]]) -> dict[str, torch.Tensor]:
