@@ -115,6 +115,66 @@ def evaluate(
         typer.echo(f"report, hypotheses and confusion matrices in {out}")
 
 
+@app.command("export")
+def export_model(
+    checkpoint: Annotated[Path, typer.Argument(help="a .pt checkpoint from 'asr train'")],
+    out: Annotated[Path, typer.Option(help="the .onnx file to write")],
+    int8: Annotated[bool, typer.Option(help="dynamic int8 quantization of the weights (smaller, faster)")] = False,
+    dev: Annotated[list[Path] | None, typer.Option(help="manifest(s) to measure on (default: the run's dev set)")] = None,
+):
+    """Export a checkpoint to one self-describing ONNX file (front end included, metadata inside)."""
+    with user_errors():
+        from asr.train.export import export
+
+        result = export(checkpoint, out, int8, [str(d) for d in dev] if dev else None)
+        typer.echo(f"wrote {result.path} ({result.size_bytes / 1e6:.1f} MB)")
+        if result.parity is not None:
+            typer.echo(f"  parity with PyTorch on random audio: max |log-prob diff| {result.parity:.2e}")
+        if result.fp32_size_bytes:
+            typer.echo(f"  fp32 would be {result.fp32_size_bytes / 1e6:.1f} MB")
+        for label, m in (("dev", result.dev_metrics), ("dev, fp32", result.fp32_dev_metrics)):
+            if m:
+                by_source = "  ".join(f"{s} {100 * a:.1f}%" for s, a in m["accuracy_by_source"].items())
+                typer.echo(f"  {label}: CER {100 * m['cer']:.2f}%  exact: {by_source}")
+        if result.dev_metrics and result.fp32_dev_metrics:
+            loss = result.dev_metrics["cer"] - result.fp32_dev_metrics["cer"]
+            if loss > 0.01:
+                typer.secho(f"warning: int8 raises dev CER by {100 * loss:.2f} points over fp32; "
+                            "ship the fp32 file if that matters", fg=typer.colors.YELLOW, err=True)  # fmt: skip
+
+
+@app.command()
+def transcribe(
+    paths: Annotated[list[Path], typer.Argument(help="audio files or directories (any format, rate, channels)")],
+    model: Annotated[Path | None, typer.Option(help="an .onnx model from 'asr export' (default: the shipped one)")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="one JSON object per file")] = False,
+    provider: Annotated[str, typer.Option(help="cpu or cuda")] = "cpu",
+    threads: Annotated[int, typer.Option(help="inference threads (0: all cores)")] = 0,
+):
+    """Transcribe recordings with the ONNX model (no torch needed). Long ones are cut at pauses."""
+    with user_errors():
+        from asr.audio import expand_paths
+        from asr.runtime import Recognizer
+
+        recognizer = Recognizer(model, threads=threads, provider=provider)
+    failed = 0
+    for path, error in expand_paths(paths):
+        try:
+            if error:
+                raise error
+            result = recognizer.transcribe(path)
+        except ASRError as e:
+            failed += 1
+            typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
+            continue
+        if json_:
+            typer.echo(json.dumps({"path": path, **result.to_dict()}))
+        else:
+            typer.echo(f"{path}: {result.text}")
+    if failed:
+        raise typer.Exit(1)
+
+
 def _summary(report: dict) -> str:
     lines = [f"{report['utterances']} utterances  CER {100 * report['cer']:.2f}%  WER {100 * report['wer']:.2f}%  "
              f"exact {100 * report['accuracy']:.2f}%"]  # fmt: skip

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import soundfile as sf
@@ -21,6 +21,7 @@ HOP_LENGTH = 160  # samples: 10 ms between feature frames
 WIN_LENGTH = 400  # samples: 25 ms analysis window
 N_FFT = 512  # FFT size: the next power of two above WIN_LENGTH
 N_MELS = 80  # log-mel bins
+AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a", ".aac", ".aiff", ".aif", ".au", ".webm")
 
 
 def to_mono(audio: np.ndarray) -> np.ndarray:
@@ -119,3 +120,96 @@ def iter_blocks(
                 yield out
             if last:
                 return
+
+
+def _frame_db(audio: np.ndarray, hop: int) -> np.ndarray:
+    """Energy of each `hop`-long frame in dB (full-scale sine ~ -3 dB): (samples,) -> (frames,)."""
+    frames = audio[: len(audio) // hop * hop].reshape(-1, hop).astype(np.float64)
+    return 10 * np.log10((frames**2).mean(axis=1) + 1e-10)
+
+
+def _pauses(audio: np.ndarray, sr: int, min_pause_s: float) -> tuple[list[int], np.ndarray | None]:
+    """Sample positions in the middle of every pause of at least `min_pause_s`, and a per-frame
+    speech mask (None when the level barely varies: all speech or all silence, no pauses).
+
+    Quiet is relative to this stretch of audio: below its floor (5th percentile of 10 ms frame
+    energies) plus a third of its dynamic range.
+    """
+    hop = sr // 100
+    db = _frame_db(audio, hop)
+    if len(db) == 0:
+        return [], None
+    floor, peak = np.percentile(db, [5, 95])
+    if peak - floor < 15.0:
+        return [], None
+    speech = db > floor + (peak - floor) / 3
+    edges = np.flatnonzero(np.diff(np.r_[1, speech.astype(np.int8), 1]))  # starts/ends of quiet runs
+    cuts = [(a + b) // 2 * hop for a, b in zip(edges[::2], edges[1::2]) if b - a >= min_pause_s * 100]
+    return [c for c in cuts if 0 < c < len(audio)], speech
+
+
+def split_at_pauses(
+    blocks: Iterable[np.ndarray], max_s: float = 20.0, min_pause_s: float = 0.3, sr: int = SAMPLE_RATE
+) -> Iterator[tuple[float, np.ndarray]]:
+    """Cut a stream of blocks longer than `max_s` at its pauses into pieces of speech: (start_s,
+    piece) pairs. A shorter stream is one piece, untouched.
+
+    Each pause of at least `min_pause_s` is a cut, and each piece keeps at most half a pause of
+    quiet on either side of its speech; pieces with no speech in them are dropped. A
+    stretch of `max_s` with no pause is cut at its quietest 100 ms. Memory stays bounded by
+    `max_s` plus one block.
+    """
+    if max_s <= 2 * min_pause_s or min_pause_s <= 0:
+        raise ValueError(f"need 0 < 2 * min_pause_s < max_s, got min_pause_s={min_pause_s}, max_s={max_s}")
+    high, window, hop = int(max_s * sr), sr // 10, sr // 100
+    margin = int(min_pause_s / 2 * 100)  # frames of pause kept on each side of the speech
+    buffer, offset = np.empty(0, dtype=np.float32), 0
+
+    def pieces(final: bool):
+        nonlocal buffer, offset
+        if final and offset == 0:  # a recording of at most max_s is one utterance, as it is
+            yield 0.0, buffer
+            buffer = buffer[len(buffer) :]
+            return
+        cuts, speech = _pauses(buffer[:high], sr, min_pause_s)
+        if final and len(buffer) <= high:
+            cuts.append(len(buffer))
+        elif not cuts:  # no pause in max_s: cut at the quietest 100 ms of the second half
+            power = np.r_[0.0, np.cumsum(buffer[high // 2 : high].astype(np.float64) ** 2)]
+            cuts = [high // 2 + int((power[window:] - power[:-window]).argmin()) + window // 2]
+        start = 0
+        for cut in cuts:
+            if speech is None:
+                yield float(offset + start) / sr, buffer[start:cut]
+            elif (voiced := np.flatnonzero(speech[start // hop : cut // hop])).size:  # trim to speech + margin
+                first = max(start, start + (voiced[0] - margin) * hop)
+                last = min(cut, start + (voiced[-1] + 1 + margin) * hop)
+                yield float(offset + first) / sr, buffer[first:last]
+            start = cut
+        offset, buffer = offset + start, buffer[start:]
+
+    for block in blocks:
+        buffer = np.concatenate([buffer, block])
+        while len(buffer) > high:
+            yield from pieces(final=False)
+    while len(buffer):
+        yield from pieces(final=True)
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[str, ASRError | None]]:
+    """Files as given, directories as the audio files under them (sorted): (path, error) pairs,
+    where error is set for a missing path or a directory without audio."""
+    for path in paths:
+        path = os.fspath(path)
+        if not os.path.isdir(path):
+            yield path, None if os.path.exists(path) else ASRError(f"audio file '{path}' not found; check the path")
+            continue
+        found = sorted(
+            os.path.join(folder, name)
+            for folder, _, names in os.walk(path)
+            for name in names
+            if name.lower().endswith(AUDIO_EXTENSIONS)
+        )
+        if not found:
+            yield path, ASRError(f"directory '{path}' holds no audio files ({', '.join(AUDIO_EXTENSIONS[:6])}, ...)")
+        yield from ((f, None) for f in found)

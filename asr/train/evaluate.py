@@ -27,6 +27,6 @@ def transcribe(model: AcousticModel, utterances: list[Utterance], batch_size: in
         log_probs, lengths = model(batch["audio"].to(device), batch["audio_lengths"].to(device))
         log_probs = log_probs.float().cpu().numpy()  # (batch, frames, vocab)
         for j, i in enumerate(idx):
-            hyps[i] = ctc.greedy(log_probs[j, : lengths[j]])
+            hyps[i] = ctc.greedy(log_probs[j, : lengths[j]]).text
     model.train(was_training)
     return hyps

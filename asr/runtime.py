@@ -1,0 +1,186 @@
+"""The torch-free runtime: an exported ONNX model + numpy decoding.
+
+    from asr import Recognizer
+    print(Recognizer("export/my-model.onnx").transcribe("speech.wav").text)
+
+Everything the runtime needs (vocabulary, blank, sample rate, frame shift) is read from the
+model file's metadata; a file without it is refused with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, InvalidProtobuf, NoSuchFile
+
+from asr import audio, ctc
+from asr.errors import ASRError
+
+FORMAT = "asr-ctc"
+FORMAT_VERSION = 1
+DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "export" / "default.onnx"
+PROVIDERS = {"cpu": "CPUExecutionProvider", "cuda": "CUDAExecutionProvider"}
+MAX_PIECE_S = 20.0  # longer recordings are cut at pauses into pieces of at most this length
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the runtime reads from a model file's metadata_props."""
+
+    chars: tuple[str, ...]
+    blank_index: int
+    sample_rate: int
+    frame_shift_s: float
+    metadata: dict[str, str]  # everything, for display (model config, training data, dev metrics...)
+
+    @classmethod
+    def from_metadata(cls, props: dict[str, str], path: str) -> ModelInfo:
+        fix = "export it with 'asr export' from this version of asr"
+        if props.get("asr_format") != FORMAT:
+            raise ASRError(f"'{path}' is an ONNX model but not an asr model (no asr_format metadata); {fix}")
+        if props.get("asr_format_version") != str(FORMAT_VERSION):
+            raise ASRError(
+                f"'{path}' has asr format version {props.get('asr_format_version')!r}, this runtime reads "
+                f"{FORMAT_VERSION}; {fix}"
+            )
+        missing = [k for k in ("vocabulary", "blank_index", "sample_rate", "frame_shift_s") if k not in props]
+        if missing:
+            raise ASRError(f"'{path}' lacks the metadata {missing}; {fix}")
+        try:
+            chars = tuple(json.loads(props["vocabulary"]))
+            info = cls(chars, int(props["blank_index"]), int(props["sample_rate"]), float(props["frame_shift_s"]), props)
+        except (ValueError, TypeError) as e:
+            raise ASRError(f"'{path}' has unreadable metadata ({e}); {fix}") from None
+        if not 0 <= info.blank_index < len(chars) or " " not in chars or info.sample_rate <= 0:
+            raise ASRError(f"'{path}' has inconsistent metadata (vocabulary, blank index or sample rate); {fix}")
+        return info
+
+
+@dataclass
+class Transcript:
+    text: str
+    confidence: float  # in [0, 1]
+    words: list[dict] = field(default_factory=list)  # {"word", "start", "end", "confidence"}, seconds
+    duration_s: float = 0.0
+    latency_ms: float = 0.0  # from reading the audio to the decoded text
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "confidence": round(self.confidence, 4), "words": self.words,
+                "duration_s": round(self.duration_s, 3), "latency_ms": round(self.latency_ms, 1)}  # fmt: skip
+
+
+def _session_options(threads: int) -> ort.SessionOptions:
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads  # 0: onnxruntime's default (all physical cores)
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3  # errors only: the runtime reports problems itself
+    return options
+
+
+def _providers(provider: str) -> list[str]:
+    if provider not in PROVIDERS:
+        raise ASRError(f"unknown provider {provider!r}; use one of {sorted(PROVIDERS)}")
+    if provider == "cuda":
+        if PROVIDERS["cuda"] in ort.get_available_providers():
+            return [PROVIDERS["cuda"], PROVIDERS["cpu"]]
+        warnings.warn("CUDA provider not available (pip install 'asr[gpu]'); running on the CPU", stacklevel=3)
+    return [PROVIDERS["cpu"]]
+
+
+class Recognizer:
+    """An ONNX acoustic model with greedy CTC decoding.
+
+    model: path to an .onnx file from `asr export` (default: $ASR_MODEL or export/default.onnx).
+    threads: intra-op threads (0: onnxruntime's default). provider: "cpu" or "cuda".
+    """
+
+    def __init__(self, model: str | os.PathLike | None = None, threads: int = 0, provider: str = "cpu"):
+        path = Path(model or os.environ.get("ASR_MODEL") or DEFAULT_MODEL)
+        if not path.is_file():
+            hint = "pass --model" if model is None else "check the path"
+            raise ASRError(f"model '{path}' not found; {hint}, or export one with 'asr export'")
+        if threads < 0:
+            raise ASRError(f"threads must be >= 0 (0: all cores), got {threads}")
+        try:
+            self.session = ort.InferenceSession(str(path), _session_options(threads), providers=_providers(provider))
+        except (Fail, InvalidGraph, InvalidProtobuf, NoSuchFile, RuntimeError) as e:
+            reason = str(e).strip().splitlines()[0][:160]
+            raise ASRError(f"'{path}' is not a readable ONNX model ({reason}); it may be truncated: export it again")
+        self.path = path
+        self.info = ModelInfo.from_metadata(self.session.get_modelmeta().custom_metadata_map, str(path))
+        names = {i.name for i in self.session.get_inputs()}
+        if names != {"audio", "audio_lengths"}:
+            raise ASRError(f"'{path}' takes inputs {sorted(names)}, not audio and audio_lengths; export it again")
+
+    @property
+    def provider(self) -> str:
+        return self.session.get_providers()[0]
+
+    def log_probs(self, audios: list[np.ndarray]) -> list[np.ndarray]:
+        """One batched forward pass: mono float32 arrays at the model's rate -> (frames, vocab) each."""
+        lengths = np.array([len(a) for a in audios], dtype=np.int64)
+        batch = np.zeros((len(audios), max(lengths.max(), 1)), dtype=np.float32)  # (batch, samples)
+        for i, a in enumerate(audios):
+            batch[i, : len(a)] = a
+        log_probs, frames = self.session.run(None, {"audio": batch, "audio_lengths": lengths})
+        return [log_probs[i, : frames[i]] for i in range(len(audios))]  # (frames_i, vocab)
+
+    def decode(self, log_probs: np.ndarray) -> ctc.Hypothesis:
+        return ctc.greedy(log_probs, self.info.chars, self.info.blank_index)
+
+    def _transcript(self, pieces: list[tuple[float, np.ndarray]], duration_s: float, started: float) -> Transcript:
+        """Decode pieces (start_s, log-probs) into one transcript with times in seconds."""
+        shift = self.info.frame_shift_s
+        words, score, frames = [], 0.0, 0
+        for start, log_probs in pieces:
+            hyp = self.decode(log_probs)
+            score, frames = score + hyp.score, frames + len(log_probs)
+            words += [
+                {"word": w.word, "start": round(start + w.start * shift, 3), "end": round(start + w.end * shift, 3),
+                 "confidence": round(w.confidence, 4)}  # fmt: skip
+                for w in hyp.words
+            ]
+        confidence = float(np.exp(score / max(frames, 1)))  # per-frame geometric mean over all pieces
+        latency = (time.perf_counter() - started) * 1000
+        return Transcript(" ".join(w["word"] for w in words), confidence, words, duration_s, latency)
+
+    def transcribe(self, source: str | os.PathLike | np.ndarray) -> Transcript:
+        """A file (any format, rate, channels; read in blocks, so any length) or a mono float32
+        array at the model's rate. The audio is cut at its pauses and each piece decoded."""
+        started = time.perf_counter()
+        sr = self.info.sample_rate
+        if isinstance(source, np.ndarray):
+            blocks: Iterable[np.ndarray] = [np.asarray(source, dtype=np.float32)]
+        else:
+            blocks = audio.iter_blocks(source, block_s=MAX_PIECE_S, sr=sr)
+        pieces = [(start_s, self.log_probs([piece])[0])
+                  for start_s, piece in audio.split_at_pauses(blocks, max_s=MAX_PIECE_S, sr=sr)]  # fmt: skip
+        duration = audio.duration_s(source) if not isinstance(source, np.ndarray) else len(source) / sr
+        return self._transcript(pieces, duration, started)
+
+    def transcribe_batch(self, sources: list, batch_size: int = 16) -> list[Transcript]:
+        """Many clips (paths or arrays), their pieces batched, length-sorted, for throughput.
+        Gives the same transcripts as `transcribe` one by one."""
+        started = time.perf_counter()
+        sr = self.info.sample_rate
+        clips = [np.asarray(s, dtype=np.float32) if isinstance(s, np.ndarray) else audio.load_audio(s, sr)
+                 for s in sources]  # fmt: skip
+        pieces = [(i, start, piece) for i, clip in enumerate(clips)
+                  for start, piece in audio.split_at_pauses([clip], max_s=MAX_PIECE_S, sr=sr)]  # fmt: skip
+        order = sorted(range(len(pieces)), key=lambda k: len(pieces[k][2]))
+        decoded: list[list[tuple[float, np.ndarray]]] = [[] for _ in clips]
+        for b in range(0, len(order), batch_size):
+            batch = [pieces[k] for k in order[b : b + batch_size]]
+            for (i, start, _), log_probs in zip(batch, self.log_probs([p for _, _, p in batch])):
+                decoded[i].append((start, log_probs))
+        return [self._transcript(sorted(d, key=lambda p: p[0]), len(c) / sr, started) for d, c in zip(decoded, clips)]

@@ -1,0 +1,105 @@
+"""Inference latency: PyTorch eager vs ONNX fp32 vs ONNX int8, side by side in one run; and
+`asr transcribe` of one short file as a user runs it (process start to printed result, peak RSS).
+
+    python benchmarks/inference_latency.py --checkpoint export/shared_real.pt [--threads 1 2] [--provider cuda]
+
+Times one forward pass (front end included) plus greedy decoding on random audio of 1, 3 and 10
+seconds, after warm-up runs, and reports p50/p95 and the real-time factor (compute time / audio
+time). Exports the checkpoint to fp32 and int8 ONNX files in a temporary folder first.
+"""
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+import torch
+
+from asr import ctc
+from asr.runtime import Recognizer
+from asr.train.checkpoint import build_model, load_checkpoint
+from asr.train.export import export
+
+
+def percentiles(run, repeats: int) -> tuple[float, float]:
+    for _ in range(3):
+        run()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return float(np.percentile(times, 50)) * 1000, float(np.percentile(times, 95)) * 1000
+
+
+def torch_runner(model, audio: np.ndarray):
+    x, n = torch.from_numpy(audio)[None], torch.tensor([len(audio)])
+
+    def run():
+        with torch.inference_mode():
+            log_probs, _ = model(x, n)
+        ctc.greedy(log_probs[0].numpy())
+
+    return run
+
+
+def onnx_runner(recognizer: Recognizer, audio: np.ndarray):
+    return lambda: recognizer.decode(recognizer.log_probs([audio])[0])
+
+
+def transcribe_process(model: Path, clip: Path) -> tuple[float, float]:
+    """Wall seconds from process start to the printed transcript, and the child's peak RSS (MB)."""
+    start = time.perf_counter()
+    out = subprocess.run([Path(sys.executable).parent / "asr", "transcribe", str(clip), "--model", str(model)],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    wall = time.perf_counter() - start
+    assert out.stdout.strip(), out.stderr
+    return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--checkpoint", default="export/shared_real.pt")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--seconds", type=float, nargs="+", default=[1.0, 3.0, 10.0])
+    parser.add_argument("--repeats", type=int, default=50)
+    parser.add_argument("--provider", default="cpu", help="cpu or cuda (ONNX only)")
+    args = parser.parse_args()
+
+    model = build_model(load_checkpoint(args.checkpoint)).eval()
+    rng = np.random.default_rng(0)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        files = {"onnx-fp32": export(args.checkpoint, tmp / "fp32.onnx", dev=[]).path,
+                 "onnx-int8": export(args.checkpoint, tmp / "int8.onnx", int8=True, dev=[]).path}  # fmt: skip
+        print(f"checkpoint {Path(args.checkpoint).stat().st_size / 1e6:.1f} MB; "
+              + "; ".join(f"{k} {p.stat().st_size / 1e6:.1f} MB" for k, p in files.items()))  # fmt: skip
+        print("| engine | threads | audio | p50 ms | p95 ms | real-time factor |")
+        print("|---|---|---|---|---|---|")
+        for threads in args.threads:
+            torch.set_num_threads(threads)
+            recognizers = {k: Recognizer(p, threads=threads, provider=args.provider) for k, p in files.items()}
+            for seconds in args.seconds:
+                audio = (0.1 * rng.standard_normal(int(seconds * 16000))).astype(np.float32)
+                runners = {"pytorch-eager": torch_runner(model, audio)}
+                runners.update({k: onnx_runner(r, audio) for k, r in recognizers.items()})
+                repeats = max(10, int(args.repeats / seconds))
+                for name, run in runners.items():
+                    p50, p95 = percentiles(run, repeats)
+                    print(f"| {name} | {threads} | {seconds:g} s | {p50:.2f} | {p95:.2f} | {p50 / 1000 / seconds:.4f} |")
+        clip = tmp / "one_second.wav"
+        sf.write(clip, (0.1 * rng.standard_normal(16000)).astype(np.float32), 16000)
+        transcribe_process(files["onnx-fp32"], clip)  # warm the file cache once
+        walls = [transcribe_process(files["onnx-fp32"], clip)[0] for _ in range(5)]
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"asr transcribe of a 1 s file, process start to printed result: median {np.median(walls):.2f} s "
+              f"(max {max(walls):.2f} s); peak RSS {rss:.0f} MB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,214 @@
+"""ONNX export and the torch-free runtime, on the shipped checkpoint and real recordings."""
+
+import json
+import os
+import subprocess
+import sys
+import venv
+
+import numpy as np
+import onnx
+import pytest
+import soundfile as sf
+from typer.testing import CliRunner
+
+from asr import ctc
+from asr.audio import SAMPLE_RATE, load_audio, split_at_pauses
+from asr.manifest import Utterance, write_manifest
+from asr.runtime import Recognizer
+from asr.train.checkpoint import build_model, load_checkpoint
+from asr.train.evaluate import transcribe as torch_transcribe
+from asr.train.export import export, max_abs_diff
+from cli import app
+from tests.conftest import FSDD, NOISE, ROOT, SC
+
+CHECKPOINT = ROOT / "export" / "shared_real.pt"
+JACKSON = [FSDD / f"{d}_jackson_{n}.wav" for n in range(3) for d in range(10)]  # a training speaker
+
+
+@pytest.fixture(scope="module")
+def torch_model():
+    return build_model(load_checkpoint(CHECKPOINT)).eval()
+
+
+@pytest.fixture(scope="module")
+def onnx_path(tmp_path_factory):
+    return export(CHECKPOINT, tmp_path_factory.mktemp("onnx") / "model.onnx", dev=[]).path
+
+
+@pytest.fixture(scope="module")
+def recognizer(onnx_path):
+    return Recognizer(onnx_path, threads=2)
+
+
+def test_metadata_describes_the_model(onnx_path):
+    props = {p.key: p.value for p in onnx.load(str(onnx_path)).metadata_props}
+    assert json.loads(props["vocabulary"])[0] == "<blank>" and props["blank_index"] == "0"
+    assert props["sample_rate"] == "16000" and float(props["frame_shift_s"]) == 0.02
+    assert json.loads(props["model_config"])["cell"] == "lstm"
+    assert json.loads(props["training"])["manifests"] == ["data/manifests/train.jsonl"]
+    assert props["quantization"] == "none" and props["asr_version"]
+    graph = onnx.load(str(onnx_path)).graph
+    assert [d.dim_param for d in graph.input[0].type.tensor_type.shape.dim] == ["batch", "samples"]
+
+
+@pytest.mark.parametrize("seconds", [(0.3,), (1.0, 0.5, 2.7), (10.0,), (60.0, 3.3)])
+def test_parity_with_pytorch_on_random_audio(torch_model, recognizer, seconds):
+    rng = np.random.default_rng(len(seconds))
+    audios = [0.1 * rng.standard_normal(int(s * SAMPLE_RATE)).astype(np.float32) for s in seconds]
+    assert max_abs_diff(torch_model, recognizer, audios) <= 1e-4
+
+
+def test_same_transcripts_as_pytorch_on_real_speech(torch_model, recognizer):
+    clips = JACKSON + sorted((SC / "yes").glob("*.wav"))[:10] + sorted((SC / "stop").glob("*.wav"))[:10]
+    utterances = [Utterance(str(c), "") for c in clips]
+    expected = torch_transcribe(torch_model, utterances, batch_size=7)
+    got = [t.text for t in recognizer.transcribe_batch([str(c) for c in clips], batch_size=5)]
+    assert got == expected
+    assert [recognizer.transcribe(c).text for c in clips[::7]] == expected[::7]
+    digits = "zero one two three four five six seven eight nine".split()
+    assert sum(h == digits[int(c.name[0])] for h, c in zip(got, JACKSON)) >= 28  # a speaker it trained on
+
+
+def test_int8_is_smaller_and_measured_on_dev(tmp_path, onnx_path):
+    dev = tmp_path / "dev.jsonl"
+    write_manifest(dev, [Utterance(str(c), ["zero", "one", "two", "three", "four", "five", "six", "seven",
+                                            "eight", "nine"][int(c.name[0])], source="fsdd") for c in JACKSON])  # fmt: skip
+    result = export(CHECKPOINT, tmp_path / "int8.onnx", int8=True, dev=[str(dev)])
+    assert result.size_bytes < 0.5 * result.fp32_size_bytes
+    assert result.dev_metrics["utterances"] == 30 and result.fp32_dev_metrics["utterances"] == 30
+    assert result.dev_metrics["accuracy"] >= 0.9
+    props = {p.key: p.value for p in onnx.load(str(result.path)).metadata_props}
+    assert props["quantization"] == "int8-dynamic"
+    assert json.loads(props["dev_metrics"])["accuracy_by_source"]["fsdd"] == result.dev_metrics["accuracy"]
+
+
+def test_greedy_alignment_gives_words_and_frames():
+    chars = ("<blank>", " ", "a", "b")
+    path = [0, 2, 2, 0, 3, 1, 1, 0, 3, 3, 0]  # "ab b": a at 1-2, b at 4, space, b at 8-9
+    log_probs = np.log(np.full((len(path), 4), 0.1 / 3))
+    log_probs[np.arange(len(path)), path] = np.log(0.9)
+    hyp = ctc.greedy(log_probs, chars, 0)
+    assert hyp.text == "ab b"
+    assert [(w.word, w.start, w.end) for w in hyp.words] == [("ab", 1, 5), ("b", 8, 10)]
+    assert hyp.confidence == pytest.approx(0.9) and hyp.score == pytest.approx(len(path) * np.log(0.9))
+
+
+def test_split_at_pauses_cuts_in_silence():
+    rng = np.random.default_rng(0)
+    loud = lambda s: 0.3 * rng.standard_normal(int(s * SAMPLE_RATE)).astype(np.float32)  # noqa: E731
+    quiet = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
+    parts = [loud(7), quiet, loud(6), quiet, quiet, loud(8), quiet, loud(3)]
+    signal = np.concatenate(parts)
+    blocks = [signal[i : i + 16000 * 3] for i in range(0, len(signal), 16000 * 3)]
+    pieces = list(split_at_pauses(blocks, max_s=10.0, min_pause_s=0.3))
+    onsets = np.cumsum([0] + [len(p) for p in parts])[[0, 2, 5, 7]] / SAMPLE_RATE
+    assert len(pieces) == 4
+    for (start, piece), onset, seconds in zip(pieces, onsets, (7, 6, 8, 3)):
+        assert np.array_equal(piece, signal[round(start * SAMPLE_RATE) : round(start * SAMPLE_RATE) + len(piece)])
+        assert onset - 0.15 <= start <= onset  # the speech whole, with at most half a pause around it
+        assert seconds <= len(piece) / SAMPLE_RATE <= seconds + 0.3
+    short = loud(4)
+    assert [(s, len(p)) for s, p in split_at_pauses([short, quiet], max_s=10.0)] == [(0.0, len(short) + len(quiet))]
+
+
+def test_long_recording_is_cut_and_timed(tmp_path, recognizer):
+    """100 s of a training speaker's digits, 0.6 s pauses, pink noise at 30 dB SNR: cut at the
+    pauses, one word per clip, at the time the clip was put."""
+    digits = "zero one two three four five six seven eight nine".split()
+    pause = np.zeros(int(0.6 * SAMPLE_RATE), dtype=np.float32)
+    parts, onsets, t = [], [], 0.0
+    for clip in JACKSON * 3:
+        audio = load_audio(clip)
+        parts += [audio, pause]
+        onsets.append(t)
+        t += (len(audio) + len(pause)) / SAMPLE_RATE
+    speech = np.concatenate(parts)
+    noise = np.resize(load_audio(NOISE / "pink_noise.wav"), len(speech))
+    noise *= np.sqrt((speech**2).mean() / (noise**2).mean()) * 10 ** (-30 / 20)
+    path = tmp_path / "long.flac"
+    sf.write(path, speech + noise, SAMPLE_RATE)
+    result = recognizer.transcribe(path)
+    assert result.duration_s == pytest.approx(t, abs=0.01) and t > 40
+    assert len(result.words) == len(onsets)
+    assert all(abs(w["start"] - onset) < 0.3 for w, onset in zip(result.words, onsets))
+    assert all(w["end"] <= onset + 1.0 for w, onset in zip(result.words, onsets[1:] + [t]))
+    expected = [digits[int(c.name[0])] for c in JACKSON * 3]
+    # This checkpoint learnt FSDD from tightly trimmed clips; with quiet around them it gets ~80%.
+    assert sum(w["word"] == e for w, e in zip(result.words, expected)) >= 0.7 * len(expected)
+
+
+def test_runtime_works_with_torch_blocked(onnx_path):
+    code = (
+        "import sys; sys.modules['torch'] = None\n"
+        "from asr import Recognizer\n"
+        f"print(Recognizer({str(onnx_path)!r}, threads=1).transcribe({str(JACKSON[7])!r}).text)\n"
+        "assert not any(m == 'torch' or m.startswith('torch.') for m in sys.modules if sys.modules[m])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "seven"
+
+
+def test_transcribe_cli_json_directories_and_per_file_errors(tmp_path, onnx_path):
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    for clip in JACKSON[:3]:
+        data, sr = sf.read(clip)
+        sf.write(folder / (clip.stem + ".ogg"), np.stack([data, data], axis=1), sr)  # stereo OGG
+    (tmp_path / "broken.wav").write_bytes(b"RIFF....WAVEfmt not really")
+    args = ["transcribe", str(folder), str(tmp_path / "broken.wav"), str(JACKSON[4]), "--model", str(onnx_path),
+            "--json", "--threads", "1"]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1  # one file failed, the others were still transcribed
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["text"] for line in lines] == ["zero", "one", "two", "four"]
+    assert set(lines[0]) == {"path", "text", "confidence", "words", "duration_s", "latency_ms"}
+    assert 0 < lines[0]["confidence"] <= 1 and lines[0]["words"][0]["word"] == "zero"
+    assert "broken.wav" in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("case", ["missing", "truncated", "not-asr", "no-vocabulary"])
+def test_bad_models_get_one_line(tmp_path, onnx_path, case):
+    model = tmp_path / f"{case}.onnx"
+    if case == "truncated":
+        model.write_bytes(onnx_path.read_bytes()[:200_000])
+    elif case in ("not-asr", "no-vocabulary"):
+        proto = onnx.load(str(onnx_path))
+        keep = [(p.key, p.value) for p in proto.metadata_props if case == "no-vocabulary" and p.key != "vocabulary"]
+        del proto.metadata_props[:]
+        for k, v in keep:
+            proto.metadata_props.add(key=k, value=v)
+        onnx.save(proto, str(model))
+    result = CliRunner().invoke(app, ["transcribe", str(JACKSON[0]), "--model", str(model)])
+    assert result.exit_code == 1 and result.stdout == ""
+    message = {"missing": "not found", "truncated": "truncated", "not-asr": "not an asr model",
+               "no-vocabulary": "lacks the metadata ['vocabulary']"}[case]  # fmt: skip
+    assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_empty_audio_and_empty_directory(tmp_path, onnx_path):
+    (tmp_path / "empty.wav").write_bytes(b"")
+    (tmp_path / "nothing").mkdir()
+    result = CliRunner().invoke(app, ["transcribe", str(tmp_path / "empty.wav"), str(tmp_path / "nothing"),
+                                      "--model", str(onnx_path)])  # fmt: skip
+    assert result.exit_code == 1
+    assert "empty (0 bytes)" in result.stderr and "holds no audio files" in result.stderr
+
+
+@pytest.mark.slow
+def test_pip_install_without_extras_transcribes(tmp_path, onnx_path):
+    """A fresh venv with `pip install .` (no torch) runs `asr transcribe`."""
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    bin_dir = env_dir / "bin"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    install = subprocess.run([bin_dir / "pip", "install", "-q", str(ROOT)], capture_output=True, text=True, env=env,
+                             timeout=900)  # fmt: skip
+    assert install.returncode == 0, install.stderr[-2000:]
+    no_torch = subprocess.run([bin_dir / "python", "-c", "import torch"], capture_output=True, env=env, cwd=tmp_path)
+    assert no_torch.returncode != 0
+    out = subprocess.run([bin_dir / "asr", "transcribe", str(JACKSON[3]), "--model", str(onnx_path), "--json"],
+                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["text"] == "three"
