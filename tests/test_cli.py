@@ -35,5 +35,5 @@ def test_manifest_error_names_file_and_line(tmp_path):
 def test_help_lists_the_commands():
     result = CliRunner().invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("train", "eval", "data"):
+    for command in ("train", "eval", "data", "export", "transcribe"):
         assert command in result.output
