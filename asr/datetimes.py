@@ -29,7 +29,7 @@ from asr.errors import ASRError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = tuple(m.lower() for m in calendar.month_name[1:])
-UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
+UNITS = {"second": 1, "sec": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
 PARTS_OF_DAY = {"morning": (9, "am"), "afternoon": (15, "pm"), "evening": (19, "pm"), "night": (20, "pm")}
 DEFAULT_HOUR = 9  # a date with no time of day
 
@@ -38,8 +38,12 @@ class DateTimeError(ASRError):
     """A phrase that names a date or time that does not exist ("february 30th", "25 o'clock")."""
 
 
-def _tokens(text: str) -> list[str]:
+def _tokens(text: str, durations: bool = False) -> list[str]:
+    """Normalized tokens, spoken numbers as digits. With `durations`, "second" is the unit, not
+    the ordinal text2num would make of it ("thirty second" -> "32nd")."""
     text = text.lower().replace("a.m.", "am").replace("p.m.", "pm")
+    if durations:
+        text = re.sub(r"\bsecond\b", "sec", text)
     text = re.sub(r"\b([ap]) m\b", r"\1m", text)
     text = re.sub(r"\bo ?clock\b", "o'clock", text)
     text = re.sub(r"\b(\d{1,2}):(\d{2})\b", r"\1 \2", text)  # "16:30" -> "16 30"
@@ -308,7 +312,7 @@ def _check_now(now: datetime) -> None:
 
 def parse_duration(text: str) -> float | None:
     """Seconds in a spoken duration ("an hour and a half", "90 seconds"); None if it isn't one."""
-    parser = _Parser(_tokens(text))
+    parser = _Parser(_tokens(text, durations=True))
     seconds = parser.duration()
     return seconds if seconds is not None and parser.done() else None
 
@@ -320,13 +324,15 @@ def parse_datetime(text: str, now: datetime) -> datetime | None:
     exist.
     """
     _check_now(now)
-    parser = _Parser(_tokens(text))
+    relative = re.match(r"\s*in\s", text.lower()) or re.search(r"\sfrom now\s*$", text.lower())
+    parser = _Parser(_tokens(text, durations=bool(relative)))
     ahead = parser.accept("in")
     seconds = parser.attempt(parser.duration)
     if seconds is not None and (ahead or parser.accept_seq("from", "now")) and parser.done():
         return (now.astimezone(timezone.utc) + timedelta(seconds=seconds)).astimezone(now.tzinfo)
     if ahead:
         return None
+    parser.i = 0  # not a relative phrase: read it as days and times
     today = now.date()
     day = part = clock = None
     while not parser.done():  # a day, a part of the day and a time, in any order, once each

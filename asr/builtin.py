@@ -1,0 +1,135 @@
+"""The built-in slot types (numbers, durations, date-times, free text) and the built-in context
+(reminders, timers, alarms, Speech Commands words, digits), both in Rhino's context syntax.
+
+The slot types' grammars say what can be decoded; asr/datetimes.py says what it means. A test
+checks that every sentence the DateTime grammar can produce is understood by the parser.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+
+from text_to_num import text2num
+
+from asr.datetimes import DateTimeError, parse_datetime, parse_duration
+from asr.grammar import TEXT_TYPE, Context, Grammar, load_context
+
+TYPES_YAML = r"""
+context:
+  macros:
+    digit: [one, two, three, four, five, six, seven, eight, nine]
+    teen: [ten, eleven, twelve, thirteen, fourteen, fifteen, sixteen, seventeen, eighteen, nineteen]
+    tens: [twenty, thirty, forty, fifty, sixty, seventy, eighty, ninety]
+    below100: ["@digit", "@teen", "@tens (@digit)"]
+    number: ["zero", "@below100", "[a, one] hundred (and @below100)"]
+    hour: ["@digit", "ten", "eleven", "twelve"]
+    minutes: ["oh @digit", "@teen", "[twenty, thirty, forty, fifty] (@digit)"]
+    meridiem: ["[am, pm, a m, p m]", "in the [morning, afternoon, evening]", "at night", "tonight"]
+    clock:
+      - "@hour (@minutes) (o'clock)"
+      - "[noon, midday, midnight]"
+      - "half past @hour"
+      - "(a) quarter [past, to] @hour"
+      - "[@digit, @teen, [twenty, thirty, forty, fifty] (@digit)] (minutes) [past, to] @hour"
+    time: ["(at) @clock (@meridiem)"]
+    weekday: [monday, tuesday, wednesday, thursday, friday, saturday, sunday]
+    month: [january, february, march, april, may, june, july, august, september, october, november, december]
+    ordinal:
+      - "[first, second, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth]"
+      - "[eleventh, twelfth, thirteenth, fourteenth, fifteenth, sixteenth, seventeenth, eighteenth, nineteenth]"
+      - "twentieth"
+      - "twenty [first, second, third, fourth, fifth, sixth, seventh, eighth, ninth]"
+      - "thirtieth"
+      - "thirty first"
+    date:
+      - "[today, tomorrow]"
+      - "(the) day after tomorrow"
+      - "(on) (this, next) @weekday"
+      - "(on) @month (the) @ordinal"
+      - "(on) the @ordinal (of @month)"
+      - "next week"
+    daypart: ["tonight", "this [morning, afternoon, evening]"]
+    part: ["(in the) [morning, afternoon, evening]", "night"]
+    unit: [second, seconds, minute, minutes, hour, hours, day, days, week, weeks]
+    amount:
+      - "@number @unit (and a half)"
+      - "@number and a half @unit"
+      - "[a, an] @unit (and a half)"
+      - "half [a, an] @unit"
+      - "a quarter of an hour"
+    duration: ["@amount ((and) @amount)"]
+  expressions:
+    asr.Digit: ["[zero, @digit]"]
+    asr.Number: ["@number"]
+    asr.Duration: ["@duration"]
+    asr.DateTime:
+      - "in @duration"
+      - "@duration from now"
+      - "@date (@part) (@time)"
+      - "@daypart (@time)"
+      - "@time (@date) (@part)"
+"""
+
+COMMANDS_YAML = r"""
+context:
+  expressions:
+    set_reminder:
+      - "(please) [remind me to, [set, create, make, add] a reminder to, don't let me forget to, remember to] $asr.Text:task $asr.DateTime:datetime"
+      - "(please) [remind me, [set, create, make, add] a reminder (for)] $asr.DateTime:datetime to $asr.Text:task"
+      - "$asr.DateTime:datetime [remind me to, don't let me forget to] $asr.Text:task"
+    set_timer:
+      - "(please) [[set, start] a timer for, timer for, count down] $asr.Duration:duration_s"
+      - "(please) [set, start] a $asr.Duration:duration_s timer"
+    set_alarm:
+      - "(please) [wake me up, [set, create] an alarm (for), set the alarm (for), alarm] $asr.DateTime:datetime"
+    cancel_reminder:
+      - "(please) [cancel, delete, remove] (my, the) reminder"
+      - "(please) [cancel, delete, remove] (my, the) reminder [to, about] $asr.Text:task"
+      - "(please) don't remind me to $asr.Text:task"
+    list_reminders:
+      - "[list, show] (me) (all) (of) my reminders"
+      - "what are my reminders"
+      - "what reminders do i have"
+    command:
+      - "$command:word"
+    digit:
+      - "$asr.Digit:value"
+  slots:
+    command: [yes, no, up, down, left, right, "on", "off", stop, go, backward, forward, follow, learn,
+              bed, bird, cat, dog, happy, house, marvin, sheila, tree, wow, visual]
+"""
+
+BUILTIN_TYPES = ("asr.Digit", "asr.Number", "asr.Duration", "asr.DateTime", TEXT_TYPE)
+
+
+@cache
+def types_context() -> Context:
+    return load_context(TYPES_YAML, "<built-in slot types>")
+
+
+@cache
+def commands_context() -> Context:
+    return load_context(COMMANDS_YAML, "<built-in context>")
+
+
+def compile_context(context: Context) -> Grammar:
+    return Grammar(context, types_context())
+
+
+def slot_value(slot_type: str, words: str, now: datetime, canonical: dict[str, str] | None = None):
+    """A slot's said words -> its value: a canonical string, a number, seconds, or an ISO
+    date-time. Raises DateTimeError for a date that does not exist."""
+    if canonical is not None:
+        return canonical[words]
+    if slot_type in ("asr.Digit", "asr.Number"):
+        return text2num(words.replace("a hundred", "one hundred"), "en")
+    if slot_type == "asr.Duration":
+        seconds = parse_duration(words)
+        return int(seconds) if seconds == int(seconds) else seconds
+    if slot_type == "asr.DateTime":
+        moment = parse_datetime(words, now)
+        if moment is None:
+            raise DateTimeError(f"cannot tell which moment '{words}' means; say a day and a time")
+        return moment.isoformat()
+    return words

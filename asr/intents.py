@@ -1,0 +1,72 @@
+"""Text -> intent with slot values, through the active context (built-in + the user's).
+
+    grammar = active_grammar("coffee.yaml")      # built-in context plus a user's
+    understand("remind me to call mom tomorrow at nine", grammar, now).to_dict()
+    -> {"intent": "set_reminder", "slots": {"task": "call mom", "datetime": "2026-11-25T09:00:00-05:00"}, ...}
+
+`now` is an aware datetime in the user's zone, read once by the caller; nothing here reads the
+clock. A text outside the context, or naming a date that does not exist, gives intent None with
+the reason.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from asr import builtin, vocab
+from asr.datetimes import DateTimeError
+from asr.grammar import Context, ContextError, Grammar, read_context
+
+
+@dataclass
+class Intent:
+    intent: str | None
+    slots: dict = field(default_factory=dict)
+    text: str = ""
+    confidence: float = 1.0
+    reason: str | None = None  # why intent is None
+
+    def to_dict(self) -> dict:
+        out = {"intent": self.intent, "slots": self.slots, "confidence": round(self.confidence, 4), "text": self.text}
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+def merge(base: Context, extra: Context) -> Context:
+    """Both contexts' intents, slots and macros; a name defined by both is an error."""
+    for kind in ("expressions", "slots", "macros"):
+        clash = sorted(set(getattr(base, kind)) & set(getattr(extra, kind)))
+        if clash:
+            raise ContextError(f"{extra.source}: {kind} {clash} already exist in the built-in context; rename them")
+    return Context(
+        {**base.expressions, **extra.expressions}, {**base.slots, **extra.slots}, {**base.macros, **extra.macros},
+        f"{base.source} + {extra.source}",
+    )
+
+
+def active_grammar(context_path: str | os.PathLike | None = None) -> Grammar:
+    """The built-in context, plus the user's context file when given, compiled."""
+    context = builtin.commands_context()
+    if context_path:
+        context = merge(context, read_context(context_path))
+    return builtin.compile_context(context)
+
+
+def understand(text: str, grammar: Grammar, now: datetime, confidence: float = 1.0) -> Intent:
+    text = vocab.normalize(text)
+    if not text:
+        return Intent(None, text=text, confidence=0.0, reason="no speech: the text is empty")
+    parse = grammar.parse(text)
+    if parse is None:
+        return Intent(None, text=text, confidence=0.0, reason="not a command of the active context")
+    slots = {}
+    for name, words in parse.slots.items():
+        slot_type = parse.types[name]
+        try:
+            slots[name] = builtin.slot_value(slot_type, words, now, grammar.context.slots.get(slot_type))
+        except DateTimeError as e:
+            return Intent(None, text=text, confidence=0.0, reason=str(e))
+    return Intent(parse.intent, slots, text, confidence)

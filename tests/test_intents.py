@@ -1,0 +1,180 @@
+"""Contexts in Rhino's syntax, the built-in context, and text -> intent with slot values."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+
+from asr.builtin import commands_context, compile_context, types_context
+from asr.datetimes import DateTimeError, parse_datetime
+from asr.grammar import ContextError, Grammar, load_context
+from asr.intents import active_grammar, understand
+
+NOW = datetime(2026, 11, 24, 15, 0, tzinfo=ZoneInfo("America/New_York"))
+
+COFFEE = """\
+context:
+  expressions:
+    orderDrink:
+      - "[i want, i'd like, give me] (a, an) (@size) $drink:drink (please)"
+      - "(can i have) (a, an) $size:size $drink:drink"
+  slots:
+    drink:
+      - americano
+      - latte: [caffe latte, cafe latte]
+      - cappuccino
+    size: [small, medium, large]
+  macros:
+    size: ["$size:size"]
+"""
+
+
+@pytest.fixture(scope="module")
+def grammar():
+    return active_grammar()
+
+
+@pytest.fixture(scope="module")
+def coffee(tmp_path_factory):
+    path = tmp_path_factory.mktemp("ctx") / "coffee.yaml"
+    path.write_text(COFFEE)
+    return active_grammar(path)
+
+
+TABLE = [
+    ("remind me to call mom tomorrow at nine", "set_reminder", {"task": "call mom", "datetime": "2026-11-25T09:00:00-05:00"}),
+    ("remind me to take out the trash tonight", "set_reminder", {"task": "take out the trash", "datetime": "2026-11-24T20:00:00-05:00"}),
+    ("please remind me to water the plants on friday", "set_reminder", {"task": "water the plants", "datetime": "2026-11-27T09:00:00-05:00"}),
+    ("remind me at six pm to start dinner", "set_reminder", {"task": "start dinner", "datetime": "2026-11-24T18:00:00-05:00"}),
+    ("remind me tomorrow morning to pay the rent", "set_reminder", {"task": "pay the rent", "datetime": "2026-11-25T09:00:00-05:00"}),
+    ("set a reminder for friday at five pm to pick up the kids", "set_reminder", {"task": "pick up the kids", "datetime": "2026-11-27T17:00:00-05:00"}),
+    ("set a reminder to buy milk in an hour", "set_reminder", {"task": "buy milk", "datetime": "2026-11-24T16:00:00-05:00"}),
+    ("create a reminder to book the flight on december third", "set_reminder", {"task": "book the flight", "datetime": "2026-12-03T09:00:00-05:00"}),
+    ("add a reminder for next monday to renew my passport", "set_reminder", {"task": "renew my passport", "datetime": "2026-11-30T09:00:00-05:00"}),
+    ("in ten minutes remind me to take the pizza out", "set_reminder", {"task": "take the pizza out", "datetime": "2026-11-24T15:10:00-05:00"}),
+    ("in an hour and a half remind me to check the oven", "set_reminder", {"task": "check the oven", "datetime": "2026-11-24T16:30:00-05:00"}),
+    ("tomorrow at noon remind me to call the dentist", "set_reminder", {"task": "call the dentist", "datetime": "2026-11-25T12:00:00-05:00"}),
+    ("don't let me forget to water the plants on friday", "set_reminder", {"task": "water the plants", "datetime": "2026-11-27T09:00:00-05:00"}),
+    ("on saturday don't let me forget to feed the cat", "set_reminder", {"task": "feed the cat", "datetime": "2026-11-28T09:00:00-05:00"}),
+    ("remember to send the report at half past four", "set_reminder", {"task": "send the report", "datetime": "2026-11-24T16:30:00-05:00"}),
+    ("remind me to stretch in twenty five minutes", "set_reminder", {"task": "stretch", "datetime": "2026-11-24T15:25:00-05:00"}),
+    ("remind me to call grandma the day after tomorrow at seven in the evening", "set_reminder", {"task": "call grandma", "datetime": "2026-11-26T19:00:00-05:00"}),
+    ("remind me to leave for the airport at quarter to six", "set_reminder", {"task": "leave for the airport", "datetime": "2026-11-24T17:45:00-05:00"}),
+    ("remind me to go to bed at midnight", "set_reminder", {"task": "go to bed", "datetime": "2026-11-25T00:00:00-05:00"}),
+    ("remind me to check the mail at nine thirty", "set_reminder", {"task": "check the mail", "datetime": "2026-11-24T21:30:00-05:00"}),
+    ("set a timer for two and a half minutes", "set_timer", {"duration_s": 150}),
+    ("set a timer for ten minutes", "set_timer", {"duration_s": 600}),
+    ("start a timer for an hour and a half", "set_timer", {"duration_s": 5400}),
+    ("start a ten minute timer", "set_timer", {"duration_s": 600}),
+    ("set a thirty second timer", "set_timer", {"duration_s": 30}),
+    ("timer for ninety seconds", "set_timer", {"duration_s": 90}),
+    ("count down five minutes", "set_timer", {"duration_s": 300}),
+    ("set a timer for one hour and twenty minutes", "set_timer", {"duration_s": 4800}),
+    ("please set a timer for half an hour", "set_timer", {"duration_s": 1800}),
+    ("wake me up at seven", "set_alarm", {"datetime": "2026-11-24T19:00:00-05:00"}),
+    ("wake me up tomorrow at six thirty", "set_alarm", {"datetime": "2026-11-25T18:30:00-05:00"}),
+    ("wake me up at six thirty am", "set_alarm", {"datetime": "2026-11-25T06:30:00-05:00"}),
+    ("set an alarm for seven am", "set_alarm", {"datetime": "2026-11-25T07:00:00-05:00"}),
+    ("set an alarm for tomorrow at eight", "set_alarm", {"datetime": "2026-11-25T08:00:00-05:00"}),
+    ("set the alarm for monday at seven fifteen", "set_alarm", {"datetime": "2026-11-30T07:15:00-05:00"}),
+    ("alarm at five in the morning", "set_alarm", {"datetime": "2026-11-25T05:00:00-05:00"}),
+    ("cancel my reminder to call mom", "cancel_reminder", {"task": "call mom"}),
+    ("delete the reminder about the dentist", "cancel_reminder", {"task": "the dentist"}),
+    ("remove my reminder", "cancel_reminder", {}),
+    ("cancel the reminder", "cancel_reminder", {}),
+    ("don't remind me to feed the cat", "cancel_reminder", {"task": "feed the cat"}),
+    ("list my reminders", "list_reminders", {}),
+    ("show me all my reminders", "list_reminders", {}),
+    ("what are my reminders", "list_reminders", {}),
+    ("what reminders do i have", "list_reminders", {}),
+    ("stop", "command", {"word": "stop"}),
+    ("go", "command", {"word": "go"}),
+    ("off", "command", {"word": "off"}),
+    ("yes", "command", {"word": "yes"}),
+    ("marvin", "command", {"word": "marvin"}),
+    ("backward", "command", {"word": "backward"}),
+    ("zero", "digit", {"value": 0}),
+    ("seven", "digit", {"value": 7}),
+    ("nine", "digit", {"value": 9}),
+]
+
+
+@pytest.mark.parametrize("text, intent, slots", TABLE, ids=[t[0] for t in TABLE])
+def test_builtin_phrasings(grammar, text, intent, slots):
+    result = understand(text, grammar, NOW)
+    assert (result.intent, result.slots) == (intent, slots)
+
+
+@pytest.mark.parametrize("text", ["hello there", "what is the weather like", "remind me", "set a timer",
+                                  "remind me to call mom", "seventeen", "the cat sat on the mat"])  # fmt: skip
+def test_outside_the_context_is_rejected_with_a_reason(grammar, text):
+    result = understand(text, grammar, NOW)
+    assert result.intent is None and result.reason == "not a command of the active context"
+
+
+def test_empty_text_and_impossible_dates(grammar):
+    assert understand("  ", grammar, NOW).reason == "no speech: the text is empty"
+    result = understand("remind me to pay rent on february thirtieth", grammar, NOW)
+    assert result.intent is None and "february has no day 30" in result.reason
+
+
+def test_user_context_in_rhino_syntax_with_synonyms(coffee):
+    assert understand("i'd like a large cafe latte please", coffee, NOW).to_dict() == {
+        "intent": "orderDrink", "slots": {"size": "large", "drink": "latte"}, "confidence": 1.0,
+        "text": "i'd like a large cafe latte please"}  # fmt: skip
+    assert understand("can i have a small americano", coffee, NOW).slots == {"size": "small", "drink": "americano"}
+    assert understand("give me cappuccino", coffee, NOW).slots == {"drink": "cappuccino"}
+    assert understand("remind me to call mom tomorrow at nine", coffee, NOW).intent == "set_reminder"  # still on
+    assert understand("i want a huge latte", coffee, NOW).intent is None
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("context:\n  expressions:\n    order:\n      - \"$drinks:drink\"\n  slots:\n    drink: [tea]\n",
+         "<test>:4: unknown slot type 'drinks'"),
+        ("context:\n  expressions:\n    order:\n      - \"[tea, coffee\"\n", "<test>:4: missing ']'"),
+        ("context:\n  expressions:\n    order:\n      - \"two 2 tea\"\n", "<test>:4: '2' has characters"),
+        ("context:\n  expressions:\n    order:\n      - \"@nope tea\"\n", "<test>:4: unknown macro '@nope'"),
+        ("context:\n  expresions:\n    order: [tea]\n", "unknown key(s) ['expresions']"),
+        ("context:\n  expressions:\n    order: [tea\n", "<test>:4: not valid YAML"),
+        ("intents: []\n", "no top-level 'context:' key"),
+        ("", "empty"),
+    ],
+)  # fmt: skip
+def test_context_errors_name_the_line(text, message):
+    with pytest.raises(ContextError) as error:
+        compile_context(load_context(text, "<test>"))
+    assert message in str(error.value)
+
+
+def test_user_context_cannot_redefine_builtin_intents(tmp_path):
+    path = tmp_path / "clash.yaml"
+    path.write_text("context:\n  expressions:\n    set_timer: [tea]\n")
+    with pytest.raises(ContextError, match="already exist in the built-in context"):
+        active_grammar(path)
+
+
+def test_every_datetime_the_grammar_allows_is_understood():
+    """The DateTime slot's grammar (what can be decoded) and parse_datetime (what it means) agree."""
+    types = types_context()
+    grammar = Grammar(load_context("context:\n  expressions:\n    when: ['$asr.DateTime:when']\n"), types)
+    rng = np.random.default_rng(0)
+    for _ in range(2000):
+        text = grammar.sample(rng)
+        try:
+            assert parse_datetime(text, NOW) is not None, text
+        except DateTimeError:
+            pass  # a real date that does not exist or has passed, e.g. "february thirtieth", "this morning"
+        assert grammar.parse(text) is not None
+
+
+def test_sampled_builtin_sentences_parse_to_their_intent(grammar):
+    rng = np.random.default_rng(1)
+    tasks = ("call mom", "feed the cat", "buy milk and eggs")
+    for intent in commands_context().expressions:
+        for _ in range(30):
+            text = grammar.sample(rng, intent, tasks)
+            result = understand(text, grammar, NOW)
+            assert result.intent == intent or "passed" in result.reason or "has no day" in result.reason, text
