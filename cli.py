@@ -14,6 +14,9 @@ from asr.errors import ASRError
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Offline voice commands: speech in, intents out.")
 data_app = typer.Typer(no_args_is_help=True, help="Datasets: download corpora, write manifests.")
 app.add_typer(data_app, name="data")
+reminders_app = typer.Typer(no_args_is_help=True, help="The reminder store: list, cancel, due.")
+app.add_typer(reminders_app, name="reminders")
+STORE_HELP = "reminder database (default: $ASR_REMINDERS or the user data dir)"
 
 
 @contextmanager
@@ -143,20 +146,33 @@ def export_model(
                             "ship the fp32 file if that matters", fg=typer.colors.YELLOW, err=True)  # fmt: skip
 
 
+NOW_HELP = "reference time for dates, ISO 8601 (default: now)"
+TZ_HELP = "IANA time zone, e.g. America/New_York (default: the system's)"
+
+
 @app.command()
 def transcribe(
     paths: Annotated[list[Path], typer.Argument(help="audio files or directories (any format, rate, channels)")],
     model: Annotated[Path | None, typer.Option(help="an .onnx model from 'asr export' (default: the shipped one)")] = None,
     json_: Annotated[bool, typer.Option("--json", help="one JSON object per file")] = False,
+    context: Annotated[Path | None, typer.Option(help="a context file (Rhino YAML) added to the built-in one")] = None,
+    threshold: Annotated[float, typer.Option(help="command confidence below which an intent is rejected")] = 0.5,
+    now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
+    tz: Annotated[str | None, typer.Option(help=TZ_HELP)] = None,
     provider: Annotated[str, typer.Option(help="cpu or cuda")] = "cpu",
     threads: Annotated[int, typer.Option(help="inference threads (0: all cores)")] = 0,
 ):
-    """Transcribe recordings with the ONNX model (no torch needed). Long ones are cut at pauses."""
+    """Transcribe recordings with the ONNX model (no torch needed) and find their intents.
+    Long recordings are cut at pauses."""
     with user_errors():
         from asr.audio import expand_paths
+        from asr.datetimes import reference_time
+        from asr.intents import active_grammar, interpret
         from asr.runtime import Recognizer
 
-        recognizer = Recognizer(model, threads=threads, provider=provider)
+        grammar = active_grammar(context)
+        recognizer = Recognizer(model, threads=threads, provider=provider, grammar=grammar)
+        reference = reference_time(now, tz)
     failed = 0
     for path, error in expand_paths(paths):
         try:
@@ -167,12 +183,110 @@ def transcribe(
             failed += 1
             typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
             continue
+        intent = interpret(result, grammar, reference, threshold)
         if json_:
-            typer.echo(json.dumps({"path": path, **result.to_dict()}))
+            line = {"path": path, **result.to_dict(), "intent": intent.to_dict() if intent.intent else None}
+            if intent.reason:
+                line["reason"] = intent.reason
+            typer.echo(json.dumps(line))
         else:
-            typer.echo(f"{path}: {result.text}")
+            typer.echo(f"{path}: {result.text}  -> {_intent_line(intent)}")
     if failed:
         raise typer.Exit(1)
+
+
+def _intent_line(intent) -> str:
+    if intent.intent is None:
+        return f"no intent ({intent.reason})"
+    slots = "  ".join(f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}" for k, v in intent.slots.items())
+    return f"{intent.intent}  {slots}".rstrip()
+
+
+@app.command()
+def intent(
+    text: Annotated[str, typer.Argument(help="what was said, e.g. 'remind me to call mom tomorrow at nine'")],
+    context: Annotated[Path | None, typer.Option(help="a context file (Rhino YAML) added to the built-in one")] = None,
+    now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
+    tz: Annotated[str | None, typer.Option(help=TZ_HELP)] = None,
+    json_: Annotated[bool, typer.Option("--json", help="one JSON object")] = False,
+    act: Annotated[bool, typer.Option(help="store set_reminder, cancel on cancel_reminder")] = False,
+    store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
+):
+    """Find the intent and slots of a typed command (no audio)."""
+    with user_errors():
+        from asr.datetimes import reference_time
+        from asr.intents import active_grammar, understand
+
+        result = understand(text, active_grammar(context), reference_time(now, tz))
+        done = _act(result, store) if act else ""
+    typer.echo(json.dumps(result.to_dict()) if json_ else _intent_line(result))
+    if done:
+        typer.echo(done, err=json_)
+
+
+def _act(intent, store_path: Path | None) -> str:
+    from asr.intents import act
+    from asr.store import ReminderStore
+
+    store = ReminderStore(store_path)
+    try:
+        return act(intent, store)
+    finally:
+        store.close()
+
+
+@reminders_app.command("list")
+def reminders_list(
+    store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
+    all_: Annotated[bool, typer.Option("--all", help="include done and cancelled ones")] = False,
+    json_: Annotated[bool, typer.Option("--json", help="one JSON object per reminder")] = False,
+):
+    """Pending reminders, soonest first."""
+    with user_errors():
+        from asr.store import ReminderStore
+
+        reminders = ReminderStore(store).list(include_finished=all_)
+    _print_reminders(reminders, json_)
+
+
+@reminders_app.command("cancel")
+def reminders_cancel(
+    reminder_id: Annotated[int, typer.Argument(help="the id shown by 'asr reminders list'")],
+    store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
+):
+    """Cancel one reminder."""
+    with user_errors():
+        from asr.store import ReminderStore
+
+        reminder = ReminderStore(store).set_status(reminder_id, "cancelled")
+    typer.echo(f"reminder {reminder.id} cancelled: {reminder.task}")
+
+
+@reminders_app.command("due")
+def reminders_due(
+    store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
+    now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
+    tz: Annotated[str | None, typer.Option(help=TZ_HELP)] = None,
+    done: Annotated[bool, typer.Option(help="mark them done once shown")] = False,
+    json_: Annotated[bool, typer.Option("--json", help="one JSON object per reminder")] = False,
+):
+    """Pending reminders whose time has come."""
+    with user_errors():
+        from asr.datetimes import reference_time
+        from asr.store import ReminderStore
+
+        reminders_store = ReminderStore(store)
+        reminders = reminders_store.due(reference_time(now, tz))
+        if done:
+            reminders = [reminders_store.set_status(r.id, "done") for r in reminders]
+    _print_reminders(reminders, json_)
+
+
+def _print_reminders(reminders, json_: bool) -> None:
+    for r in reminders:
+        typer.echo(json.dumps(r.to_dict()) if json_ else f"{r.id}: {r.task}  at {r.due}  ({r.status})")
+    if not reminders and not json_:
+        typer.echo("no reminders")
 
 
 def _summary(report: dict) -> str:

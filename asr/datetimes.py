@@ -367,3 +367,24 @@ def parse_datetime(text: str, now: datetime) -> datetime | None:
     if day is None and part is not None:  # "this evening at 7" said at 8 pm: tomorrow's
         return min(_local(today + timedelta(days=1), h, minute, now) for h in _hours(hour, meridiem))
     raise DateTimeError(f"'{text}' has already passed")
+
+
+def reference_time(now: str | None = None, tz: str | None = None) -> datetime:
+    """The reference moment for parsing: `now` (ISO 8601) in zone `tz` (IANA name), defaulting to
+    the clock and the system zone. The command line calls this once per command; parsing never
+    reads the clock itself."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    import tzlocal
+
+    try:
+        zone = ZoneInfo(tz) if tz else tzlocal.get_localzone()
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ASRError(f"unknown time zone {tz!r}; use an IANA name such as America/New_York or Europe/Paris") from None
+    if now is None:
+        return datetime.now(zone).replace(microsecond=0)
+    try:
+        moment = datetime.fromisoformat(now)
+    except ValueError:
+        raise ASRError(f"--now {now!r} is not an ISO date-time; write it like 2026-11-24T15:00") from None
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)

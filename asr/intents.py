@@ -70,3 +70,38 @@ def understand(text: str, grammar: Grammar, now: datetime, confidence: float = 1
         except DateTimeError as e:
             return Intent(None, text=text, confidence=0.0, reason=str(e))
     return Intent(parse.intent, slots, text, confidence)
+
+
+DEFAULT_THRESHOLD = 0.5  # command confidence below which speech is rejected; see benchmarks/rejection.py
+
+
+def interpret(transcript, grammar: Grammar, now: datetime, threshold: float = DEFAULT_THRESHOLD) -> Intent:
+    """A grammar-decoded Transcript (asr.runtime) -> its intent, or None when the best allowed
+    sentence is too unlikely next to the free transcript (out-of-grammar speech, noise)."""
+    confidence = transcript.command_confidence
+    if transcript.command_text is None:
+        return Intent(None, text=transcript.text, confidence=0.0, reason="no sentence of the active context fits")
+    if confidence < threshold:
+        return Intent(None, text=transcript.text, confidence=confidence,
+                      reason=f"rejected: confidence {confidence:.2f} is below the threshold {threshold:.2f}")  # fmt: skip
+    return understand(transcript.command_text, grammar, now, confidence)
+
+
+def act(intent: Intent, store) -> str:
+    """Take an intent's action on the reminder store (asr.store.ReminderStore); returns what was
+    done, for the user. set_reminder stores; cancel_reminder cancels the one reminder that
+    matches (or the only pending one); list_reminders lists. Other intents need no action."""
+    if intent.intent == "set_reminder":
+        reminder = store.add(intent.slots["task"], datetime.fromisoformat(intent.slots["datetime"]), intent.text)
+        return f"reminder {reminder.id} set: {reminder.task} at {reminder.due}"
+    if intent.intent == "cancel_reminder":
+        task = intent.slots.get("task")
+        found = store.matching(task) if task else store.list()
+        if len(found) != 1:
+            what = f"matching '{task}'" if task else "pending"
+            return f"nothing cancelled: {len(found)} reminders {what}; cancel one with 'asr reminders cancel ID'"
+        return f"reminder {store.set_status(found[0].id, 'cancelled').id} cancelled: {found[0].task}"
+    if intent.intent == "list_reminders":
+        pending = store.list()
+        return "\n".join(f"{r.id}: {r.task} at {r.due}" for r in pending) or "no pending reminders"
+    return ""

@@ -9,6 +9,7 @@ model file's metadata; a file without it is refused with the reason.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
@@ -29,6 +30,7 @@ FORMAT_VERSION = 1
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "export" / "default.onnx"
 PROVIDERS = {"cpu": "CPUExecutionProvider", "cuda": "CUDAExecutionProvider"}
 MAX_PIECE_S = 20.0  # longer recordings are cut at pauses into pieces of at most this length
+GRAMMAR_BEAM = 8  # the smallest beam used with a grammar
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class Transcript:
     words: list[dict] = field(default_factory=list)  # {"word", "start", "end", "confidence"}, seconds
     duration_s: float = 0.0
     latency_ms: float = 0.0  # from reading the audio to the decoded text
+    command_text: str | None = None  # with a grammar: the best sentence it allows
+    command_confidence: float = 0.0  # that sentence's likelihood ratio to the free transcript, in [0, 1]
 
     def to_dict(self) -> dict:
         return {"text": self.text, "confidence": round(self.confidence, 4), "words": self.words,
@@ -98,13 +102,20 @@ def _providers(provider: str) -> list[str]:
 
 
 class Recognizer:
-    """An ONNX acoustic model with greedy CTC decoding.
+    """An ONNX acoustic model with CTC decoding.
 
     model: path to an .onnx file from `asr export` (default: $ASR_MODEL or export/default.onnx).
     threads: intra-op threads (0: onnxruntime's default). provider: "cpu" or "cuda".
+    grammar: a compiled context (asr.intents.active_grammar): decode only its sentences, with a
+    confidence that compares the best allowed sentence with the best free transcript.
+    beam: beam width (1: greedy decoding; used when there is no grammar).
     """
 
-    def __init__(self, model: str | os.PathLike | None = None, threads: int = 0, provider: str = "cpu"):
+    def __init__(self, model: str | os.PathLike | None = None, threads: int = 0, provider: str = "cpu",
+                 grammar: ctc.Constraint | None = None, beam: int = 1):  # fmt: skip
+        self.grammar, self.beam = grammar, beam
+        if beam < 1:
+            raise ASRError(f"beam must be >= 1, got {beam}")
         path = Path(model or os.environ.get("ASR_MODEL") or DEFAULT_MODEL)
         if not path.is_file():
             hint = "pass --model" if model is None else "check the path"
@@ -135,24 +146,49 @@ class Recognizer:
         log_probs, frames = self.session.run(None, {"audio": batch, "audio_lengths": lengths})
         return [log_probs[i, : frames[i]] for i in range(len(audios))]  # (frames_i, vocab)
 
-    def decode(self, log_probs: np.ndarray) -> ctc.Hypothesis:
-        return ctc.greedy(log_probs, self.info.chars, self.info.blank_index)
+    def decode(self, log_probs: np.ndarray) -> tuple[ctc.Hypothesis, ctc.Hypothesis | None]:
+        """One piece's (frames, vocab) log-probs -> the free transcript, and with a grammar the
+        best sentence it allows (None if none survived the beam).
+
+        The allowed sentence's confidence is exp((allowed - free) / letters): the per-letter
+        likelihood ratio of the best allowed sentence to the best free transcript (both by beam
+        search). Out-of-grammar speech and noise get a low ratio.
+        """
+        chars, blank = self.info.chars, self.info.blank_index
+        if self.grammar is None:
+            if self.beam == 1:
+                return ctc.greedy(log_probs, chars, blank), None
+            return ctc.beam_search(log_probs, self.beam, chars, blank), None
+        beam = max(self.beam, GRAMMAR_BEAM)
+        free = ctc.beam_search(log_probs, beam, chars, blank)
+        allowed = ctc.beam_search(log_probs, beam, chars, blank, constraint=self.grammar)
+        if allowed is not None:
+            ratio = np.exp(min(0.0, allowed.score - free.score) / max(len(allowed.text), 1))
+            allowed = dataclasses.replace(allowed, confidence=float(ratio))
+        return free, allowed
 
     def _transcript(self, pieces: list[tuple[float, np.ndarray]], duration_s: float, started: float) -> Transcript:
         """Decode pieces (start_s, log-probs) into one transcript with times in seconds."""
         shift = self.info.frame_shift_s
-        words, score, frames = [], 0.0, 0
+        words, confidences, frames, commands = [], [], [], []
         for start, log_probs in pieces:
-            hyp = self.decode(log_probs)
-            score, frames = score + hyp.score, frames + len(log_probs)
+            hyp, command = self.decode(log_probs)
+            confidences.append(hyp.confidence)
+            frames.append(len(log_probs))
+            commands.append(command)
             words += [
                 {"word": w.word, "start": round(start + w.start * shift, 3), "end": round(start + w.end * shift, 3),
                  "confidence": round(w.confidence, 4)}  # fmt: skip
                 for w in hyp.words
             ]
-        confidence = float(np.exp(score / max(frames, 1)))  # per-frame geometric mean over all pieces
-        latency = (time.perf_counter() - started) * 1000
-        return Transcript(" ".join(w["word"] for w in words), confidence, words, duration_s, latency)
+        confidence = float(np.exp(np.average(np.log(np.maximum(confidences, 1e-30)), weights=frames))) if frames else 0.0
+        result = Transcript(" ".join(w["word"] for w in words), confidence, words, duration_s)
+        if self.grammar is not None:  # a recording in several pieces is rarely one command: the weakest decides
+            found = [c for c in commands if c is not None]
+            result.command_text = " ".join(c.text for c in found) if len(found) == len(commands) else None
+            result.command_confidence = min((c.confidence for c in found), default=0.0) if result.command_text else 0.0
+        result.latency_ms = (time.perf_counter() - started) * 1000
+        return result
 
     def transcribe(self, source: str | os.PathLike | np.ndarray) -> Transcript:
         """A file (any format, rate, channels; read in blocks, so any length) or a mono float32

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import venv
+from datetime import datetime, timezone
 
 import numpy as np
 import onnx
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 
 from asr import ctc
 from asr.audio import SAMPLE_RATE, load_audio, split_at_pauses
+from asr.intents import active_grammar, interpret
 from asr.manifest import Utterance, write_manifest
 from asr.runtime import Recognizer
 from asr.train.checkpoint import build_model, load_checkpoint
@@ -163,8 +165,10 @@ def test_transcribe_cli_json_directories_and_per_file_errors(tmp_path, onnx_path
     assert result.exit_code == 1  # one file failed, the others were still transcribed
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["text"] for line in lines] == ["zero", "one", "two", "four"]
-    assert set(lines[0]) == {"path", "text", "confidence", "words", "duration_s", "latency_ms"}
+    assert {"path", "text", "confidence", "words", "duration_s", "latency_ms", "intent"} <= set(lines[0])
     assert 0 < lines[0]["confidence"] <= 1 and lines[0]["words"][0]["word"] == "zero"
+    assert [(line["intent"] or {}).get("slots") for line in lines] == [{"value": 0}, {"value": 1}, {"value": 2},
+                                                                     {"value": 4}]  # fmt: skip
     assert "broken.wav" in result.stderr and result.stderr.count("\n") == 1
 
 
@@ -212,3 +216,25 @@ def test_pip_install_without_extras_transcribes(tmp_path, onnx_path):
                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["text"] == "three"
+
+
+def test_constrained_decoding_finds_commands_and_rejects_noise(onnx_path):
+    """The built-in context on real clips: a keyword and a digit become intents; background noise,
+    forced into the grammar, gets a low confidence and is rejected."""
+    grammar = active_grammar()
+    recognizer = Recognizer(onnx_path, threads=1, grammar=grammar)
+    now = datetime(2026, 11, 24, 15, tzinfo=timezone.utc)
+    said = lambda source: interpret(recognizer.transcribe(source), grammar, now)  # noqa: E731
+    assert said(sorted((SC / "yes").glob("*.wav"))[0]).to_dict()["slots"] == {"word": "yes"}
+    assert said(JACKSON[7]).slots == {"value": 7}
+    noise = said(np.resize(load_audio(NOISE / "running_tap.wav"), 2 * SAMPLE_RATE))
+    assert noise.intent is None and noise.reason
+
+
+def test_beam_search_agrees_with_greedy_on_clear_speech(recognizer):
+    clips = [load_audio(c) for c in JACKSON[:10]]
+    for log_probs in recognizer.log_probs(clips):
+        greedy = ctc.greedy(log_probs)
+        beam = ctc.beam_search(log_probs, beam=8)
+        assert beam.text == greedy.text and beam.score >= greedy.score - 1e-6  # sums over more paths
+        assert [w.word for w in beam.words] == [w.word for w in greedy.words]

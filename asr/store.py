@@ -1,0 +1,119 @@
+"""Reminders in SQLite: the action behind `set_reminder` and `cancel_reminder`.
+
+One file (default: the user data dir, or $ASR_REMINDERS), WAL journal and a busy timeout, so
+several processes can add reminders at once without losing any; every statement is
+parameterized. Times are stored as ISO 8601 with their offset, and in UTC for ordering.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from asr.errors import ASRError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS reminders (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    task TEXT NOT NULL,
+    due TEXT NOT NULL,          -- ISO 8601 in the user's zone, as said
+    due_utc TEXT NOT NULL,      -- the same moment in UTC: sorts and compares as text
+    created TEXT NOT NULL,
+    said TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'cancelled'))
+);
+CREATE INDEX IF NOT EXISTS reminders_due ON reminders (status, due_utc);
+"""
+
+
+def default_path() -> Path:
+    if os.environ.get("ASR_REMINDERS"):
+        return Path(os.environ["ASR_REMINDERS"])
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("asr")) / "reminders.sqlite3"
+
+
+@dataclass(frozen=True)
+class Reminder:
+    id: int
+    task: str
+    due: str
+    status: str
+    said: str = ""
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "task": self.task, "due": self.due, "status": self.status, "said": self.said}
+
+
+def _utc(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("reminder times must be timezone-aware")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+class ReminderStore:
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.path = Path(path) if path else default_path()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)  # explicit transactions
+            self.db.execute("PRAGMA busy_timeout = 30000")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.executescript(SCHEMA)
+        except (sqlite3.DatabaseError, OSError) as e:
+            raise ASRError(
+                f"reminder store '{self.path}' is not usable ({e}); move it aside or pass another --store"
+            ) from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _write(self, sql: str, params: tuple) -> sqlite3.Cursor:
+        try:
+            self.db.execute("BEGIN IMMEDIATE")  # take the write lock now: waits for other writers
+            cursor = self.db.execute(sql, params)
+            self.db.execute("COMMIT")
+            return cursor
+        except sqlite3.DatabaseError as e:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise ASRError(f"reminder store '{self.path}': {e}; nothing was changed") from None
+
+    def add(self, task: str, due: datetime, said: str = "") -> Reminder:
+        created = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        cursor = self._write(
+            "INSERT INTO reminders (task, due, due_utc, created, said) VALUES (?, ?, ?, ?, ?)",
+            (task, due.isoformat(), _utc(due), created, said),
+        )
+        return Reminder(cursor.lastrowid, task, due.isoformat(), "pending", said)
+
+    def _select(self, where: str, params: tuple = ()) -> list[Reminder]:
+        try:
+            rows = self.db.execute(
+                f"SELECT id, task, due, status, said FROM reminders WHERE {where} ORDER BY due_utc, id", params
+            ).fetchall()
+        except sqlite3.DatabaseError as e:
+            raise ASRError(f"reminder store '{self.path}' is not readable ({e}); move it aside") from None
+        return [Reminder(*row) for row in rows]
+
+    def list(self, include_finished: bool = False) -> list[Reminder]:
+        return self._select("1 = 1" if include_finished else "status = 'pending'")
+
+    def due(self, now: datetime) -> list[Reminder]:
+        """Pending reminders whose time has come."""
+        return self._select("status = 'pending' AND due_utc <= ?", (_utc(now),))
+
+    def set_status(self, reminder_id: int, status: str) -> Reminder:
+        found = self._select("id = ?", (reminder_id,))
+        if not found:
+            raise ASRError(f"no reminder with id {reminder_id}; see 'asr reminders list'")
+        self._write("UPDATE reminders SET status = ? WHERE id = ?", (status, reminder_id))
+        return Reminder(found[0].id, found[0].task, found[0].due, status, found[0].said)
+
+    def matching(self, task: str) -> list[Reminder]:
+        """Pending reminders whose task contains `task`."""
+        return [r for r in self.list() if task in r.task]

@@ -1,0 +1,96 @@
+"""Command accuracy and out-of-grammar rejection on a dev set, and the confidence threshold.
+
+    python benchmarks/rejection.py --model export/default.onnx --data data/manifests/dev.jsonl
+
+Every dev clip is decoded twice: greedy decoding + text parsing, and decoding constrained to the
+built-in context. Commands are the clips whose transcript the built-in context accepts (the ten
+Speech Commands keywords, digits); the others (the other Speech Commands words, `_silence_`
+noise) must be rejected. Sweeps the confidence threshold, plots false accepts against false
+rejects (rejection.png beside this script), and prints the point where false rejects first
+reach 5% or less, and the equal-error point.
+"""
+
+import argparse
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from asr.intents import active_grammar, understand
+from asr.manifest import read_manifest
+from asr.runtime import Recognizer
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default="export/default.onnx")
+    parser.add_argument("--data", default="data/manifests/dev.jsonl")
+    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--plot", default=str(Path(__file__).with_name("rejection.png")))
+    args = parser.parse_args()
+
+    now = datetime(2026, 11, 24, 15, tzinfo=timezone.utc)  # no date-times in these clips
+    grammar = active_grammar()
+    constrained = Recognizer(args.model, threads=args.threads, grammar=grammar)
+    greedy = Recognizer(args.model, threads=args.threads)
+    rows = []
+    for u in tqdm(read_manifest(args.data), desc="decode", unit="clip"):
+        expected = understand(u.text, grammar, now)
+        t = constrained.transcribe(u.audio)
+        allowed = understand(t.command_text, grammar, now) if t.command_text else None
+        parsed = understand(greedy.transcribe(u.audio).text, grammar, now)
+        rows.append({
+            "command": expected.intent is not None,
+            "want": (expected.intent, expected.slots),
+            "constrained": (allowed.intent, allowed.slots) if allowed else (None, {}),
+            "greedy": (parsed.intent, parsed.slots),
+            "confidence": t.command_confidence,
+            "source": u.source,
+        })  # fmt: skip
+
+    commands = [r for r in rows if r["command"]]
+    others = [r for r in rows if not r["command"]]
+    acc = {k: np.mean([r[k] == r["want"] for r in commands]) for k in ("constrained", "greedy")}
+    greedy_fa = np.mean([r["greedy"][0] is not None for r in others])
+    print(f"{len(commands)} command clips, {len(others)} non-command clips ({args.data})")
+    print(f"command accuracy (intent and slots exact, no rejection): constrained {100 * acc['constrained']:.1f}%  "
+          f"greedy + text parsing {100 * acc['greedy']:.1f}%")  # fmt: skip
+    print(f"greedy + text parsing accepts {100 * greedy_fa:.1f}% of non-command clips")
+    conf_cmd = np.array([r["confidence"] for r in commands])
+    conf_other = np.array([r["confidence"] for r in others])
+    thresholds = np.linspace(0, 1, 201)
+    fr = np.array([np.mean(conf_cmd < t) for t in thresholds])  # commands rejected
+    fa = np.array([np.mean(conf_other >= t) for t in thresholds])  # non-commands accepted
+    correct = np.array([np.mean([(r["confidence"] >= t) and r["constrained"] == r["want"] for r in commands])
+                        for t in thresholds])  # fmt: skip
+    eer = int(np.argmin(np.abs(fr - fa)))
+    five = int(np.flatnonzero(fr <= 0.05).max())
+    for label, i in (("false rejects <= 5%", five), ("equal error", eer)):
+        print(f"{label}: threshold {thresholds[i]:.3f}  false accepts {100 * fa[i]:.1f}%  false rejects "
+              f"{100 * fr[i]:.1f}%  commands accepted and exact {100 * correct[i]:.1f}%")  # fmt: skip
+    by_source = {s: np.mean([r["constrained"] == r["want"] for r in commands if r["source"] == s])
+                 for s in sorted({r["source"] for r in commands})}  # fmt: skip
+    print("constrained command accuracy by source:", json.dumps({k: round(float(v), 3) for k, v in by_source.items()}))
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot(100 * fr, 100 * fa)
+    for i, marker in ((five, "o"), (eer, "s")):
+        ax.plot(100 * fr[i], 100 * fa[i], marker, label=f"threshold {thresholds[i]:.2f}")
+    ax.set(xlabel="commands rejected (%)", ylabel="non-commands accepted (%)", xlim=(0, 100), ylim=(0, 100),
+           title="Out-of-grammar rejection on the dev set")  # fmt: skip
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(args.plot, dpi=100)
+    print(f"curve in {args.plot}")
+
+
+if __name__ == "__main__":
+    main()

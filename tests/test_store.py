@@ -1,0 +1,82 @@
+"""The reminder store: actions from intents, concurrent writers, bad stores."""
+
+import multiprocessing
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from typer.testing import CliRunner
+
+from asr.errors import ASRError
+from asr.intents import act, active_grammar, understand
+from asr.store import ReminderStore
+from cli import app
+
+NOW = datetime(2026, 11, 24, 15, 0, tzinfo=ZoneInfo("America/New_York"))
+
+
+@pytest.fixture(scope="module")
+def grammar():
+    return active_grammar()
+
+
+def test_spoken_reminders_are_stored_listed_and_cancelled(tmp_path, grammar):
+    store = ReminderStore(tmp_path / "r.db")
+    say = lambda text: act(understand(text, grammar, NOW), store)  # noqa: E731
+    assert say("remind me to call mom tomorrow at nine") == "reminder 1 set: call mom at 2026-11-25T09:00:00-05:00"
+    say("in ten minutes remind me to take the pizza out")
+    assert [r.task for r in store.list()] == ["take the pizza out", "call mom"]  # soonest first
+    assert [r.task for r in store.due(NOW + timedelta(minutes=11))] == ["take the pizza out"]
+    assert say("cancel my reminder to call mom") == "reminder 1 cancelled: call mom"
+    assert "nothing cancelled: 0 reminders matching 'buy milk'" in say("cancel my reminder to buy milk")
+    assert [r.task for r in store.list()] == ["take the pizza out"]
+    assert say("what are my reminders") == "2: take the pizza out at 2026-11-24T15:10:00-05:00"
+    store.close()
+    reopened = ReminderStore(tmp_path / "r.db")  # nothing lost across processes
+    assert [(r.id, r.status) for r in reopened.list(include_finished=True)] == [(2, "pending"), (1, "cancelled")]
+
+
+def _add_many(path, worker, count):
+    store = ReminderStore(path)
+    for i in range(count):
+        store.add(f"task {worker}-{i}", NOW + timedelta(minutes=i))
+
+
+def test_two_processes_adding_at_once_lose_nothing(tmp_path):
+    path = tmp_path / "shared.db"
+    ReminderStore(path).close()
+    ctx = multiprocessing.get_context("spawn")
+    workers = [ctx.Process(target=_add_many, args=(path, w, 150)) for w in range(2)]
+    for p in workers:
+        p.start()
+    for p in workers:
+        p.join(timeout=120)
+        assert p.exitcode == 0
+    tasks = {r.task for r in ReminderStore(path).list()}
+    assert len(tasks) == 300 and {f"task {w}-{i}" for w in range(2) for i in range(150)} == tasks
+
+
+def test_an_unreadable_store_is_refused_and_left_alone(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not a database at all" * 100)
+    before = bad.read_bytes()
+    with pytest.raises(ASRError, match="not usable"):
+        ReminderStore(bad)
+    result = CliRunner().invoke(app, ["reminders", "list", "--store", str(bad)])
+    assert result.exit_code == 1 and "move it aside" in result.stderr
+    assert bad.read_bytes() == before
+
+
+def test_cli_intent_act_and_reminders(tmp_path):
+    store = str(tmp_path / "cli.db")
+    runner = CliRunner()
+    args = ["--now", "2026-11-24T15:00", "--tz", "America/New_York", "--store", store, "--act"]
+    out = runner.invoke(app, ["intent", "set a reminder for friday at five pm to pick up the kids", *args, "--json"])
+    assert out.exit_code == 0 and '"datetime": "2026-11-27T17:00:00-05:00"' in out.stdout
+    listed = runner.invoke(app, ["reminders", "list", "--store", store])
+    assert listed.stdout.strip() == "1: pick up the kids  at 2026-11-27T17:00:00-05:00  (pending)"
+    due = runner.invoke(app, ["reminders", "due", "--store", store, "--now", "2026-11-28T00:00", "--tz", "UTC", "--done"])
+    assert "pick up the kids" in due.stdout
+    assert runner.invoke(app, ["reminders", "list", "--store", store]).stdout.strip() == "no reminders"
+    missing = runner.invoke(app, ["reminders", "cancel", "7", "--store", store])
+    assert missing.exit_code == 1 and "no reminder with id 7" in missing.stderr
