@@ -156,7 +156,8 @@ def transcribe(
     model: Annotated[Path | None, typer.Option(help="an .onnx model from 'asr export' (default: the shipped one)")] = None,
     json_: Annotated[bool, typer.Option("--json", help="one JSON object per file")] = False,
     context: Annotated[Path | None, typer.Option(help="a context file (Rhino YAML) added to the built-in one")] = None,
-    threshold: Annotated[float, typer.Option(help="command confidence below which an intent is rejected")] = 0.5,
+    threshold: Annotated[float | None, typer.Option(help="command confidence below which an intent is rejected "
+                                                          "(default: calibrated on dev data)")] = None,
     now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
     tz: Annotated[str | None, typer.Option(help=TZ_HELP)] = None,
     provider: Annotated[str, typer.Option(help="cpu or cuda")] = "cpu",
@@ -167,7 +168,7 @@ def transcribe(
     with user_errors():
         from asr.audio import expand_paths
         from asr.datetimes import reference_time
-        from asr.intents import active_grammar, interpret
+        from asr.intents import DEFAULT_THRESHOLD, active_grammar, interpret
         from asr.runtime import Recognizer
 
         grammar = active_grammar(context)
@@ -183,7 +184,7 @@ def transcribe(
             failed += 1
             typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
             continue
-        intent = interpret(result, grammar, reference, threshold)
+        intent = interpret(result, grammar, reference, DEFAULT_THRESHOLD if threshold is None else threshold)
         if json_:
             line = {"path": path, **result.to_dict(), "intent": intent.to_dict() if intent.intent else None}
             if intent.reason:

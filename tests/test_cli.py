@@ -15,6 +15,10 @@ from cli import app
         (["eval", "--checkpoint", "runs/none/best.pt", "--data", "x.jsonl"], "checkpoint 'runs/none/best.pt' not found"),
         (["data", "download", "librispeech"], "unknown dataset 'librispeech'"),
         (["data", "download", "speech-commands", "--version", "v9"], "unknown Speech Commands version"),
+        (["transcribe", "data/examples/yes.wav", "--context", "nope.yaml"], "context file 'nope.yaml' not found"),
+        (["intent", "wake me up at seven", "--tz", "Mars/Base"], "unknown time zone 'Mars/Base'"),
+        (["intent", "wake me up at seven", "--now", "yesterday"], "is not an ISO date-time"),
+        (["transcribe", "data/examples/yes.wav", "--model", "nope.onnx"], "model 'nope.onnx' not found"),
     ],
 )
 def test_user_mistakes_get_one_line(args, message):
@@ -35,5 +39,5 @@ def test_manifest_error_names_file_and_line(tmp_path):
 def test_help_lists_the_commands():
     result = CliRunner().invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("train", "eval", "data", "export", "transcribe"):
+    for command in ("train", "eval", "data", "export", "transcribe", "intent", "reminders"):
         assert command in result.output
