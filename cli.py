@@ -71,6 +71,30 @@ def data_prepare_shared(
         typer.echo(f"wrote {out}/train.jsonl ({counts['train']}) and {out}/dev.jsonl ({counts['dev']})")
 
 
+@data_app.command("synth")
+def data_synth(
+    out: Annotated[Path, typer.Option(help="output folder: wav/, train.jsonl, dev.jsonl")] = Path("data/synth"),
+    n: Annotated[int, typer.Option(help="utterances to render")] = 20000,
+    seed: Annotated[int, typer.Option(help="one seed for texts, voices and augmentation")] = 0,
+    workers: Annotated[int, typer.Option(help="parallel processes")] = 2,
+    dev_percent: Annotated[float, typer.Option(help="share of synthetic speakers held out for dev")] = 20.0,
+    noise: Annotated[Path, typer.Option(help="folder of background noise .wav files")] = Path(
+        "../shared/data/speech_commands_background_noise"),
+):
+    """Synthesize command speech with espeak-ng, festival and flite (resumable: rerun to continue)."""
+    with user_errors():
+        from asr.train.synth import synthesize
+
+        if n < 1 or workers < 1:
+            raise ASRError("--n and --workers must be at least 1")
+        try:
+            counts = synthesize(out, n, seed, workers, dev_percent, noise)
+        except KeyboardInterrupt:
+            typer.secho("stopped; finished files are kept: rerun the same command to continue", err=True)
+            raise typer.Exit(130) from None
+        typer.echo(f"wrote {out}/train.jsonl ({counts['train']}) and {out}/dev.jsonl ({counts['dev']})")
+
+
 @app.command()
 def train(
     config: Annotated[Path | None, typer.Option(help="TOML training config (see configs/)")] = None,

@@ -24,17 +24,16 @@ context:
     teen: [ten, eleven, twelve, thirteen, fourteen, fifteen, sixteen, seventeen, eighteen, nineteen]
     tens: [twenty, thirty, forty, fifty, sixty, seventy, eighty, ninety]
     below100: ["@digit", "@teen", "@tens (@digit)"]
-    number: ["zero", "@below100", "[a, one] hundred (and @below100)"]
+    number: ["@below100", "[a, one] hundred (and @below100)"]
     hour: ["@digit", "ten", "eleven", "twelve"]
     minutes: ["oh @digit", "@teen", "[twenty, thirty, forty, fifty] (@digit)"]
     meridiem: ["[am, pm, a m, p m]", "in the [morning, afternoon, evening]", "at night", "tonight"]
     clock:
       - "@hour (@minutes) (o'clock)"
-      - "[noon, midday, midnight]"
       - "half past @hour"
       - "(a) quarter [past, to] @hour"
       - "[@digit, @teen, [twenty, thirty, forty, fifty] (@digit)] (minutes) [past, to] @hour"
-    time: ["(at) @clock (@meridiem)"]
+    time: ["(at) @clock (@meridiem)", "(at) [noon, midday, midnight]"]
     weekday: [monday, tuesday, wednesday, thursday, friday, saturday, sunday]
     month: [january, february, march, april, may, june, july, august, september, october, november, december]
     ordinal:
@@ -63,7 +62,7 @@ context:
     duration: ["@amount ((and) @amount)"]
   expressions:
     asr.Digit: ["[zero, @digit]"]
-    asr.Number: ["@number"]
+    asr.Number: ["zero", "@number"]
     asr.Duration: ["@duration"]
     asr.DateTime:
       - "in @duration"
