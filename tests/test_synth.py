@@ -70,3 +70,9 @@ def test_labels_match_the_grammar():
         if p.kind == "command":
             result = understand(p.text, grammar, REFERENCE_NOW)
             assert result.intent or "passed" in result.reason or "has no day" in result.reason, p.text
+
+
+def test_missing_engines_say_what_to_install(monkeypatch):
+    monkeypatch.setattr(synth.shutil, "which", lambda name: None if name == "flite" else "/usr/bin/" + name)
+    with pytest.raises(synth.ASRError, match=r"needs \['flite'\]: apt-get install"):
+        synth.check_engines()
