@@ -220,6 +220,89 @@ def transcribe(
         raise typer.Exit(1)
 
 
+@app.command()
+def devices():
+    """Input devices, with the index and name --device takes and their native rate."""
+    with user_errors():
+        from asr.listen import input_devices
+
+        found = input_devices()
+        if not found:
+            raise ASRError("no input devices found; connect a microphone or start PulseAudio")
+    for d in found:
+        typer.echo(f"{d['index']:3d}  {d['name']}  ({d['rate']} Hz, {d['channels']} ch)")
+
+
+@app.command()
+def listen(
+    model: Annotated[Path | None, typer.Option(help="an .onnx model from 'asr export' (default: the shipped one)")] = None,
+    device: Annotated[str | None, typer.Option(help="input device index or name (see 'asr devices')")] = None,
+    context: Annotated[Path | None, typer.Option(help="a context file (Rhino YAML) added to the built-in one")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="one JSON object per utterance")] = False,
+    max_utterances: Annotated[int, typer.Option(help="stop after this many utterances (0: never)")] = 0,
+    min_silence_ms: Annotated[int, typer.Option(help="silence that ends an utterance")] = 500,
+    max_utterance_s: Annotated[float, typer.Option(help="longest utterance before it is cut")] = 10.0,
+    threshold: Annotated[float | None, typer.Option(help="command confidence below which an intent is rejected")] = None,
+    tz: Annotated[str | None, typer.Option(help=TZ_HELP)] = None,
+    store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
+    threads: Annotated[int, typer.Option(help="inference threads (0: all cores)")] = 1,
+):
+    """Listen to the microphone: each utterance's text and intent; reminders are stored and announced."""
+    from datetime import datetime, timedelta
+
+    with user_errors():
+        from asr.datetimes import reference_time
+        from asr.intents import DEFAULT_THRESHOLD, act, active_grammar, interpret
+        from asr.listen import Endpointer, Heard, Microphone, utterances
+        from asr.runtime import Recognizer
+        from asr.store import ReminderStore
+
+        grammar = active_grammar(context)
+        recognizer = Recognizer(model, threads=threads, grammar=grammar)
+        reminders = ReminderStore(store)
+        endpointer = Endpointer(min_silence_ms=min_silence_ms, max_utterance_s=max_utterance_s)
+        mic = Microphone(int(device) if device and device.isdigit() else device)
+        limit = DEFAULT_THRESHOLD if threshold is None else threshold
+    heard = 0
+    try:
+        with mic:
+            typer.echo(f"listening on '{mic.device_name}' ({mic.rate} Hz); Ctrl+C to stop", err=True)
+            opened = datetime.now(reference_time(None, tz).tzinfo)  # stream time 0, to the microsecond
+            for event in utterances(_announcing(mic.blocks(), reminders, tz, json_), endpointer):
+                with user_errors():
+                    transcript = recognizer.transcribe(event.audio)
+                    now = reference_time(None, tz)
+                    intent = interpret(transcript, grammar, now, limit)
+                    action = act(intent, reminders) if intent.intent else ""
+                at = lambda s: (opened + timedelta(seconds=s)).isoformat(timespec="milliseconds")  # noqa: E731
+                result = Heard(transcript, intent, at(event.start_s), at(event.at_s), action)
+                typer.echo(json.dumps(result.to_dict()) if json_ else f"{transcript.text!r}  -> {_intent_line(intent)}"
+                           + (f"\n  {action}" if action else ""))  # fmt: skip
+                heard += 1
+                if max_utterances and heard >= max_utterances:
+                    break
+    except KeyboardInterrupt:
+        pass
+    if mic.overflows or mic.dropped:
+        typer.echo(f"input overflows: {mic.overflows}, dropped blocks: {mic.dropped}", err=True)
+
+
+def _announcing(blocks, reminders, tz, json_):
+    """Pass blocks through, announcing due reminders about once a second."""
+    import time
+
+    from asr.datetimes import reference_time
+
+    last = 0.0
+    for block in blocks:
+        if time.monotonic() - last >= 1.0:
+            last = time.monotonic()
+            for r in reminders.due(reference_time(None, tz)):
+                reminders.set_status(r.id, "done")
+                typer.echo(json.dumps({"reminder": r.to_dict()}) if json_ else f"reminder: {r.task} (due {r.due})")
+        yield block
+
+
 def _intent_line(intent) -> str:
     if intent.intent is None:
         return f"no intent ({intent.reason})"

@@ -1,0 +1,131 @@
+"""The microphone loop: endpointing on real clips, and `asr listen` end to end through PulseAudio."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import soundfile as sf
+from typer.testing import CliRunner
+
+from asr.audio import SAMPLE_RATE, load_audio
+from asr.listen import FRAME, Endpointer, utterances
+from cli import app
+from tests.conftest import ROOT
+
+EXAMPLES = ROOT / "data" / "examples"
+ASR = shutil.which("asr") or str(os.path.join(os.path.dirname(sys.executable), "asr"))
+
+
+def _recording(*clips, gap_s=1.0):
+    gap = np.zeros(int(gap_s * SAMPLE_RATE), dtype=np.float32)
+    parts, onsets, t = [gap], [], gap_s
+    for clip in clips:
+        audio = load_audio(clip)
+        parts += [audio, gap]
+        onsets.append(t)
+        t += (len(audio) + len(gap)) / SAMPLE_RATE
+    return np.concatenate(parts), onsets
+
+
+def _blocks(signal, size=FRAME * 3 + 7):  # blocks that don't line up with VAD frames
+    return [signal[i : i + size] for i in range(0, len(signal), size)]
+
+
+def test_endpointer_finds_each_utterance_with_pre_roll():
+    signal, onsets = _recording(EXAMPLES / "yes.wav", EXAMPLES / "stop.wav", EXAMPLES / "yes.wav")
+    events = list(utterances(_blocks(signal), Endpointer(min_silence_ms=400)))
+    assert len(events) == 3
+    for event, onset in zip(events, onsets):
+        assert onset - 0.35 <= event.start_s <= onset + 1.0 and event.at_s > event.start_s  # 0.3 s pre-roll
+        first = int(event.start_s * SAMPLE_RATE)
+        assert np.array_equal(event.audio, signal[first : first + len(event.audio)])  # exactly the stream's samples
+        assert not event.cut
+
+
+def test_endpointer_cuts_long_speech_and_resets():
+    babble = np.concatenate([load_audio(EXAMPLES / "yes.wav")] * 6)  # no pause long enough to end it
+    endpointer = Endpointer(min_silence_ms=1500, max_utterance_s=2.0)
+    events = list(utterances(_blocks(babble), endpointer))
+    assert events and events[0].cut and len(events[0].audio) <= 2.0 * SAMPLE_RATE + FRAME
+    endpointer.reset()
+    assert not endpointer.in_speech and endpointer(np.zeros(FRAME, dtype=np.float32)) is None
+
+
+def test_listen_path_matches_transcribe_on_the_same_segments(tmp_path):
+    """Each endpointed segment decoded in the loop equals `asr transcribe` of that segment's file."""
+    from asr.runtime import Recognizer
+
+    signal, _ = _recording(EXAMPLES / "yes.wav", EXAMPLES / "stop.wav")
+    recognizer = Recognizer(threads=1)
+    texts, paths = [], []
+    for i, event in enumerate(utterances(_blocks(signal), Endpointer(min_silence_ms=400))):
+        texts.append(recognizer.transcribe(event.audio).text)
+        paths.append(tmp_path / f"segment{i}.wav")
+        sf.write(paths[-1], event.audio, SAMPLE_RATE, subtype="FLOAT")
+    result = CliRunner().invoke(app, ["transcribe", *map(str, paths), "--json", "--threads", "1"])
+    assert result.exit_code == 0
+    assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == texts and len(texts) == 2
+
+
+@pytest.fixture(scope="module")
+def virtual_microphone(tmp_path_factory):
+    """A PulseAudio daemon for this test: a null sink whose monitor is remapped as the default source."""
+    runtime = tmp_path_factory.mktemp("pulse")
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "PULSE_RUNTIME_PATH": str(runtime / "pulse")}
+    subprocess.run(["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "-n",
+                    "--load=module-native-protocol-unix", "--load=module-null-sink sink_name=asr_sink",
+                    "--load=module-remap-source master=asr_sink.monitor source_name=asr_mic"],
+                   env=env, check=True, capture_output=True)  # fmt: skip
+    for _ in range(50):
+        if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
+            break
+        time.sleep(0.1)
+    for command in (["pactl", "set-default-source", "asr_mic"], ["pactl", "set-default-sink", "asr_sink"]):
+        subprocess.run(command, env=env, check=True)
+    yield env
+    subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True)
+
+
+def _listen(env, store, *args):
+    return subprocess.Popen([ASR, "listen", "--json", "--device", "pulse", "--store", str(store), "--threads", "1",
+                             *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+
+
+def _wait_until_listening(process):
+    line = process.stderr.readline()
+    assert "listening on 'pulse'" in line, line + process.stderr.read()
+
+
+def test_listen_end_to_end_through_pulseaudio(virtual_microphone, tmp_path):
+    process = _listen(virtual_microphone, tmp_path / "r.db", "--max-utterances", "1", "--min-silence-ms", "400")
+    _wait_until_listening(process)
+    subprocess.run(["paplay", str(EXAMPLES / "yes.wav")], env=virtual_microphone, check=True)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    heard = json.loads(out.splitlines()[-1])
+    assert heard["intent"] == {"intent": "command", "slots": {"word": "yes"}, "confidence": heard["intent"]["confidence"],
+                               "text": "yes"}  # fmt: skip
+    assert heard["started_at"] < heard["ended_at"] and heard["duration_s"] > 0.5
+
+
+def test_ctrl_c_stops_at_once_with_exit_0(virtual_microphone, tmp_path):
+    process = _listen(virtual_microphone, tmp_path / "r.db")
+    _wait_until_listening(process)
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=20)
+    assert process.returncode == 0 and "Traceback" not in err
+    assert time.monotonic() - started < 5
+
+
+def test_a_missing_device_is_one_line(virtual_microphone, tmp_path):
+    result = subprocess.run([ASR, "listen", "--device", "no-such-mic", "--store", str(tmp_path / "r.db")],
+                            env=virtual_microphone, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 1 and "list them with 'asr devices'" in result.stderr
+    assert result.stderr.strip().count("\n") == 0
