@@ -119,7 +119,7 @@ class Microphone:
     block. Overflows reported by PortAudio and dropped blocks are counted, never raised.
     """
 
-    def __init__(self, device: int | str | None = None, block_ms: int = 30, queue_blocks: int = 200):
+    def __init__(self, device: int | str | None = None, block_ms: int = 10, queue_blocks: int = 600):
         try:
             import sounddevice as sd
         except OSError:  # the PortAudio library itself is missing
