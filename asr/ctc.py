@@ -77,6 +77,7 @@ def beam_search(log_probs: np.ndarray, beam: int = 16, chars: tuple[str, ...] = 
     # prefix -> [log p(ends in blank), log p(ends in label), grammar state]
     beams: dict[str, list] = {"": [0.0, -math.inf, constraint.start() if constraint else 0]}
     labels = [i for i in range(len(chars)) if i != blank]
+    index = {c: i for i, c in enumerate(chars)}
     for t in range(frames):
         lp = log_probs[t]
         candidates = [i for i in labels if lp[i] > prune]
@@ -91,7 +92,7 @@ def beam_search(log_probs: np.ndarray, beam: int = 16, chars: tuple[str, ...] = 
             add(prefix, state, total + lp[blank], -math.inf)  # a blank: the prefix stays
             last = prefix[-1] if prefix else None
             if last is not None:  # the last label again, merged by CTC
-                add(prefix, state, -math.inf, p_nb + lp[chars.index(last)])
+                add(prefix, state, -math.inf, p_nb + lp[index[last]])
             for i in candidates:
                 c = chars[i]
                 following = constraint.step(state, c) if constraint else 0

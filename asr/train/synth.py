@@ -20,6 +20,7 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -127,14 +128,9 @@ def plan(seed: int, index: int, noises: list[str]) -> Plan:
     )  # fmt: skip
 
 
-_GRAMMAR = None
-
-
+@cache
 def _grammar():
-    global _GRAMMAR
-    if _GRAMMAR is None:
-        _GRAMMAR = compile_context(commands_context())
-    return _GRAMMAR
+    return compile_context(commands_context())
 
 
 def _speak(p: Plan, wav: Path) -> None:
