@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from text_to_num import alpha2digit
