@@ -142,16 +142,21 @@ def _cli_args(twenty, out_dir, *overrides):
     return [a for s in sets for a in ("--set", s)]
 
 
-def test_ctrl_c_leaves_a_resumable_checkpoint(twenty, tmp_path):
+@pytest.mark.parametrize("workers", [0, 2])
+def test_ctrl_c_leaves_a_resumable_checkpoint(twenty, tmp_path, workers):
+    """A terminal's Ctrl+C reaches the whole process group, DataLoader workers included."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "asr.train", *_cli_args(twenty, tmp_path, "name='sig'", "epochs=500")]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    cmd = [sys.executable, "-m", "asr.train",
+           *_cli_args(twenty, tmp_path, "name='sig'", "epochs=500", f"num_workers={workers}")]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)  # fmt: skip
     last = tmp_path / "sig" / "last.pt"
     deadline = time.time() + 120
     while not last.exists() and time.time() < deadline:
         time.sleep(0.2)
     assert last.exists(), "no checkpoint after two minutes"
-    proc.send_signal(signal.SIGINT)
+    time.sleep(0.5)  # into the next epoch, with its workers running
+    os.killpg(proc.pid, signal.SIGINT)
     output, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, output
     assert "resume with" in output

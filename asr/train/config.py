@@ -45,7 +45,7 @@ class TrainConfig:
     time_mask_width: int = 12  # max frames per time mask
     num_workers: int = 2  # DataLoader worker processes (0: load in the main process)
     amp: bool = True  # bfloat16 autocast on CUDA (ignored on CPU)
-    max_minutes: float = 0.0  # stop after this much training wall time (0: no limit)
+    max_minutes: float = 0.0  # stop after this much training wall time, summed across resumes (0: no limit)
     model: ModelConfig = field(default_factory=ModelConfig)
 
     def __post_init__(self):

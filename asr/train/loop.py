@@ -76,6 +76,15 @@ class StopFlag:
         return bool(flag.item())
 
 
+def ignore_interrupts(worker_id: int) -> None:
+    """DataLoader worker start-up: leave Ctrl+C to the main process, which saves before stopping.
+
+    A terminal's Ctrl+C signals the whole process group; a worker that died of it would end the run
+    before the mid-epoch checkpoint is written.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def lr_lambda(config: TrainConfig, total_steps: int):
     """Linear warm-up to the peak, then cosine decay to lr_min_ratio of it."""
 
@@ -228,7 +237,7 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
                                      config.seed, rank, world)  # fmt: skip
         # The loader gets its own generator, so torch's global RNG (dropout, SpecAugment) is the model's alone.
         loader = DataLoader(train_set, batch_sampler=sampler, collate_fn=collate, num_workers=config.num_workers,
-                            generator=torch.Generator())  # fmt: skip
+                            worker_init_fn=ignore_interrupts, generator=torch.Generator())  # fmt: skip
         optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
         total_steps = config.epochs * len(sampler)
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(config, total_steps))
