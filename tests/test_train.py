@@ -177,3 +177,32 @@ def test_same_loop_runs_under_torchrun_with_two_processes(twenty, tmp_path):
     assert result.stdout.count("epoch 2:") == 1  # rank 0 alone logs
     rows = (tmp_path / "ddp" / "metrics.csv").read_text().splitlines()
     assert len(rows) == 3 and checkpoint.load_checkpoint(tmp_path / "ddp" / "last.pt")["progress"]["epoch"] == 2
+
+
+def test_a_batch_with_non_finite_gradients_is_skipped(twenty, tmp_path, monkeypatch):
+    real, calls = loop.compute_loss, {"n": 0}
+
+    def nan_on_third_batch(*args):
+        calls["n"] += 1
+        loss = real(*args)
+        return loss * float("nan") if calls["n"] == 3 else loss
+
+    monkeypatch.setattr(loop, "compute_loss", nan_on_third_batch)
+    run = loop.train(tiny_config(twenty, tmp_path, "name='nan'", "epochs=2", "batch_size=5"))
+    weights = _weights(run)
+    assert all(torch.isfinite(w).all() for w in weights.values() if w.is_floating_point())
+    progress = checkpoint.load_checkpoint(run / "last.pt")["progress"]
+    assert (progress["epoch"], progress["step"]) == (2, 8)  # 4 batches an epoch, the skipped one counted
+    assert "nan" not in (run / "metrics.csv").read_text()
+
+
+def test_non_finite_weights_never_overwrite_a_checkpoint(overfit, tmp_path):
+    ckpt = checkpoint.load_checkpoint(overfit / "last.pt")
+    model = checkpoint.build_model(ckpt)
+    before = (overfit / "best.pt").read_bytes()
+    with torch.no_grad():
+        next(model.parameters())[0] = float("nan")
+    config = load_config(None, ["name='overfit'"])
+    with pytest.raises(ASRError, match="non-finite weights.*left as it was"):
+        loop.save(overfit, "best.pt", model, config, None, None, loop.Progress(**ckpt["progress"]))
+    assert (overfit / "best.pt").read_bytes() == before

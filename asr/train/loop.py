@@ -130,26 +130,32 @@ def train_one_epoch(model, encoder, loader, optimizer, scheduler, config, device
                     stop: StopFlag, distributed: bool, is_main: bool) -> tuple[float, float, bool]:  # fmt: skip
     """One pass over this process's shard. Returns (mean loss, utterances/s, stopped early)."""
     model.train()
-    total_loss, n_batches, n_utts, start = 0.0, 0, 0, time.time()
+    total_loss, n_batches, skipped, n_utts, start = 0.0, 0, 0, 0, time.time()
     bar = tqdm(loader, desc=f"epoch {progress.epoch + 1}/{config.epochs}", unit="batch", disable=not is_main,
                initial=progress.batch, total=progress.batch + len(loader), dynamic_ncols=True)  # fmt: skip
     for batch in bar:
         loss = compute_loss(model, encoder, batch, config, device, use_amp)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
-        optimizer.step()
+        norm = torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+        if torch.isfinite(norm):  # DDP has averaged the gradients: every rank agrees
+            optimizer.step()
+            total_loss += loss.item()
+            n_batches += 1
+        else:  # one overflowing batch must not turn every weight into NaN
+            skipped += 1
         scheduler.step()
         progress.step += 1
         progress.batch += 1
-        total_loss += loss.item()
-        n_batches += 1
         n_utts += len(batch["audio_lengths"])
         rate = n_utts / (time.time() - start)
-        bar.set_postfix(loss=f"{total_loss / n_batches:.3f}", utt_s=f"{rate:.0f}")
+        bar.set_postfix(loss=f"{total_loss / max(1, n_batches):.3f}", utt_s=f"{rate:.0f}", skipped=skipped)
         if stop.agreed(distributed, device):
             bar.close()
-            return total_loss / n_batches, rate, True
+            return total_loss / max(1, n_batches), rate, True
+    if skipped and not n_batches:
+        raise ASRError(f"training diverged: every batch of epoch {progress.epoch + 1} had non-finite gradients; "
+                       "resume from best.pt with a lower lr")  # fmt: skip
     return total_loss / max(1, n_batches), n_utts / max(1e-9, time.time() - start), False
 
 
@@ -159,6 +165,10 @@ def evaluate(model: AcousticModel, dev, config: TrainConfig, device) -> dict:
 
 
 def save(run_dir: Path, name: str, model, config, optimizer, scheduler, progress: Progress) -> None:
+    """Write a checkpoint, unless the weights are no longer finite: then the one on disk is kept."""
+    if not all(torch.isfinite(p).all() for p in model.parameters()):
+        raise ASRError(f"training diverged: non-finite weights at epoch {progress.epoch + 1}, batch "
+                       f"{progress.batch}; {run_dir / name} was left as it was. Resume with a lower lr")  # fmt: skip
     checkpoint.save_checkpoint(
         run_dir / name, model, config,
         optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(),
