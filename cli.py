@@ -78,7 +78,7 @@ def data_synth(
     seed: Annotated[int, typer.Option(help="one seed for texts, voices and augmentation")] = 0,
     workers: Annotated[int, typer.Option(help="parallel processes")] = 2,
     dev_percent: Annotated[float, typer.Option(help="share of synthetic speakers held out for dev")] = 20.0,
-    noise: Annotated[Path, typer.Option(help="folder of background noise .wav files")] = Path(
+    noise: Annotated[str, typer.Option(help='folder of background noise .wav files; "" for clean speech')] = (
         "../shared/data/speech_commands_background_noise"),
 ):
     """Synthesize command speech with espeak-ng, festival and flite (resumable: rerun to continue)."""

@@ -37,6 +37,14 @@ def resample(audio: np.ndarray, orig_sr: int, target_sr: int = SAMPLE_RATE) -> n
     return soxr.resample(audio, orig_sr, target_sr, quality="HQ").astype(np.float32, copy=False)
 
 
+def mix_at_snr(audio: np.ndarray, noise: np.ndarray, snr_db: float, offset: float = 0.0) -> np.ndarray:
+    """(samples,) speech plus `noise`, rotated by `offset` (a fraction of its length) and looped to the
+    speech's length, at `snr_db` of mean power over the whole clip."""
+    noise = np.resize(np.roll(noise, int(offset * len(noise))), len(audio))
+    ratio = max(float((audio**2).mean()), 1e-10) / max(float((noise**2).mean()), 1e-10)
+    return audio + noise * np.sqrt(ratio / 10 ** (snr_db / 10))
+
+
 def _check_exists(path: str | os.PathLike) -> None:
     if not os.path.exists(path):
         raise ASRError(f"audio file '{path}' not found; check the path")

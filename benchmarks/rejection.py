@@ -8,6 +8,11 @@ Speech Commands keywords, digits); the others (the other Speech Commands words, 
 noise) must be rejected. Sweeps the confidence threshold, plots false accepts against false
 rejects (rejection.png beside this script), and prints the point where false rejects first
 reach 5% or less, and the equal-error point.
+
+With --snr, every clip is first mixed with the --noise recordings (one per clip in turn, from a
+seeded random point) at that signal-to-noise ratio:
+
+    python benchmarks/rejection.py --data data/synth_eval/dev.jsonl --snr 6
 """
 
 import argparse
@@ -18,9 +23,13 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from asr.audio import load_audio, mix_at_snr
 from asr.intents import active_grammar, understand
 from asr.manifest import read_manifest
 from asr.runtime import Recognizer
+
+
+KITCHEN = "../shared/data/speech_commands_background_noise"
 
 
 def main():
@@ -30,6 +39,9 @@ def main():
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--limit", type=int, default=0, help="score only every k-th clip so that about this many remain")
     parser.add_argument("--plot", default=str(Path(__file__).with_name("rejection.png")))
+    parser.add_argument("--snr", type=float, default=None, help="mix noise into every clip at this SNR (dB)")
+    parser.add_argument("--noise", nargs="+", default=[f"{KITCHEN}/doing_the_dishes.wav", f"{KITCHEN}/running_tap.wav"],
+                        help="noise recordings for --snr (default: kitchen-like Speech Commands noise)")  # fmt: skip
     args = parser.parse_args()
 
     now = datetime(2026, 11, 24, 15, tzinfo=timezone.utc)  # one fixed reference for references and hypotheses
@@ -40,11 +52,16 @@ def main():
     utterances = read_manifest(args.data)
     if args.limit and len(utterances) > args.limit:
         utterances = utterances[:: -(-len(utterances) // args.limit)]
-    for u in tqdm(utterances, desc="decode", unit="clip"):
+    noises = [load_audio(f) for f in args.noise] if args.snr is not None else []
+    rng = np.random.default_rng(0)
+    for i, u in enumerate(tqdm(utterances, desc="decode", unit="clip")):
         expected = understand(u.text, grammar, now)
-        t = constrained.transcribe(u.audio)
+        audio = load_audio(u.audio)
+        if noises:
+            audio = mix_at_snr(audio, noises[i % len(noises)], args.snr, rng.random()).astype(np.float32)
+        t = constrained.transcribe(audio)
         allowed = understand(t.command_text, grammar, now) if t.command_text else None
-        parsed = understand(greedy.transcribe(u.audio).text, grammar, now)
+        parsed = understand(greedy.transcribe(audio).text, grammar, now)
         rows.append({
             "command": expected.intent is not None,
             "want": (expected.intent, expected.slots),
@@ -58,7 +75,8 @@ def main():
     others = [r for r in rows if not r["command"]]
     acc = {k: np.mean([r[k] == r["want"] for r in commands]) for k in ("constrained", "greedy")}
     greedy_fa = np.mean([r["greedy"][0] is not None for r in others])
-    print(f"{len(commands)} command clips, {len(others)} non-command clips ({args.data})")
+    noisy = f" with noise at {args.snr:g} dB SNR" if noises else ""
+    print(f"{len(commands)} command clips, {len(others)} non-command clips ({args.data}{noisy})")
     print(f"command accuracy (intent and slots exact, no rejection): constrained {100 * acc['constrained']:.1f}%  "
           f"greedy + text parsing {100 * acc['greedy']:.1f}%")  # fmt: skip
     print(f"greedy + text parsing accepts {100 * greedy_fa:.1f}% of non-command clips")

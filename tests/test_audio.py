@@ -82,3 +82,18 @@ def test_blocks_cover_the_file_like_a_whole_load(tmp_path):
     n = min(len(joined), len(whole)) - 200
     assert np.abs(joined[200:n] - whole[200:n]).max() < 1e-3
     assert duration_s(path) == pytest.approx(7.3, abs=1e-3)
+
+
+def test_noise_is_mixed_at_the_asked_snr(sc_clip):
+    from asr.audio import mix_at_snr
+
+    speech = load_audio(sc_clip)
+    noise = load_audio("../shared/data/speech_commands_background_noise/running_tap.wav")
+    for snr in (0.0, 6.0, 20.0):
+        mixed = mix_at_snr(speech, noise, snr, offset=0.25)
+        added = mixed - speech
+        measured = 10 * np.log10((speech**2).mean() / (added**2).mean())
+        assert len(mixed) == len(speech) and abs(measured - snr) < 1e-3
+        segment = noise[-int(0.25 * len(noise)) :][: len(speech)]  # rotated right by a quarter of its length
+        gain = added @ segment / (segment @ segment)
+        assert np.allclose(added, gain * segment, atol=1e-6)

@@ -28,7 +28,7 @@ import numpy as np
 import soundfile as sf
 from tqdm import tqdm
 
-from asr.audio import SAMPLE_RATE, load_audio
+from asr.audio import SAMPLE_RATE, load_audio, mix_at_snr
 from asr.builtin import commands_context, compile_context
 from asr.corpora import SPEECH_COMMANDS_WORDS, is_dev_speaker
 from asr.errors import ASRError
@@ -165,10 +165,7 @@ def render(p: Plan, out: Path, noise_dir: Path | None) -> None:
         _sox(p, raw, shaped)
         audio = load_audio(shaped)
     if p.noise and noise_dir is not None:
-        noise = load_audio(noise_dir / p.noise)
-        noise = np.resize(np.roll(noise, int(p.noise_start * len(noise))), len(audio))
-        ratio = max(float((audio**2).mean()), 1e-10) / max(float((noise**2).mean()), 1e-10)
-        audio = audio + noise * np.sqrt(ratio / 10 ** (p.snr_db / 10))  # at p.snr_db
+        audio = mix_at_snr(audio, load_audio(noise_dir / p.noise), p.snr_db, p.noise_start)
     audio = audio * 10 ** (p.gain_db / 20)
     peak = float(np.abs(audio).max())
     if peak > 0.99:  # never clip
@@ -198,6 +195,8 @@ def synthesize(out_dir: str | os.PathLike, n: int, seed: int = 0, workers: int =
     (out_dir / "wav").mkdir(parents=True, exist_ok=True)
     noise_path = Path(noise_dir) if noise_dir else None
     noises = sorted(p.name for p in noise_path.glob("*.wav")) if noise_path and noise_path.is_dir() else []
+    if noise_path and not noises:
+        raise ASRError(f"no .wav noise files in '{noise_path}'; pass a folder of noise, or \"\" for clean speech")
     plans = [plan(seed, i, noises) for i in range(n)]
     jobs = [(p, out_dir / "wav" / f"{seed}_{p.index:06d}.wav", noise_path) for p in plans]
     failures = []
