@@ -248,36 +248,34 @@ def listen(
     threads: Annotated[int, typer.Option(help="inference threads (0: all cores)")] = 1,
 ):
     """Listen to the microphone: each utterance's text and intent; reminders are stored and announced."""
-    from datetime import datetime, timedelta
+    from datetime import datetime
 
     with user_errors():
         from asr.datetimes import reference_time
-        from asr.intents import DEFAULT_THRESHOLD, act, active_grammar, interpret
-        from asr.listen import Endpointer, Heard, Microphone, utterances
+        from asr.intents import DEFAULT_THRESHOLD, active_grammar
+        from asr.listen import Assistant, Endpointer, Heard, Microphone
         from asr.runtime import Recognizer
         from asr.store import ReminderStore
 
         grammar = active_grammar(context)
-        recognizer = Recognizer(model, threads=threads, grammar=grammar)
-        reminders = ReminderStore(store)
-        endpointer = Endpointer(min_silence_ms=min_silence_ms, max_utterance_s=max_utterance_s)
+        assistant = Assistant(
+            Recognizer(model, threads=threads, grammar=grammar), grammar, ReminderStore(store),
+            Endpointer(min_silence_ms=min_silence_ms, max_utterance_s=max_utterance_s),
+            DEFAULT_THRESHOLD if threshold is None else threshold, tz,
+        )  # fmt: skip
         mic = Microphone(int(device) if device and device.isdigit() else device)
-        limit = DEFAULT_THRESHOLD if threshold is None else threshold
     heard = 0
     try:
-        with mic:
+        with mic, user_errors():
             typer.echo(f"listening on '{mic.device_name}' ({mic.rate} Hz); Ctrl+C to stop", err=True)
             opened = datetime.now(reference_time(None, tz).tzinfo)  # stream time 0, to the microsecond
-            for event in utterances(_announcing(mic.blocks(), reminders, tz, json_), endpointer):
-                with user_errors():
-                    transcript = recognizer.transcribe(event.audio)
-                    now = reference_time(None, tz)
-                    intent = interpret(transcript, grammar, now, limit)
-                    action = act(intent, reminders) if intent.intent else ""
-                at = lambda s: (opened + timedelta(seconds=s)).isoformat(timespec="milliseconds")  # noqa: E731
-                result = Heard(transcript, intent, at(event.start_s), at(event.at_s), action)
-                typer.echo(json.dumps(result.to_dict()) if json_ else f"{transcript.text!r}  -> {_intent_line(intent)}"
-                           + (f"\n  {action}" if action else ""))  # fmt: skip
+            for item in assistant.run(mic.blocks(), opened):
+                if not isinstance(item, Heard):  # a reminder fell due
+                    typer.echo(json.dumps({"reminder": item.to_dict()}) if json_ else
+                               f"reminder: {item.task} (due {item.due})")  # fmt: skip
+                    continue
+                typer.echo(json.dumps(item.to_dict()) if json_ else f"{item.transcript.text!r}  -> "
+                           f"{_intent_line(item.intent)}" + (f"\n  {item.action}" if item.action else ""))  # fmt: skip
                 heard += 1
                 if max_utterances and heard >= max_utterances:
                     break
@@ -285,22 +283,6 @@ def listen(
         pass
     if mic.overflows or mic.dropped:
         typer.echo(f"input overflows: {mic.overflows}, dropped blocks: {mic.dropped}", err=True)
-
-
-def _announcing(blocks, reminders, tz, json_):
-    """Pass blocks through, announcing due reminders about once a second."""
-    import time
-
-    from asr.datetimes import reference_time
-
-    last = 0.0
-    for block in blocks:
-        if time.monotonic() - last >= 1.0:
-            last = time.monotonic()
-            for r in reminders.due(reference_time(None, tz)):
-                reminders.set_status(r.id, "done")
-                typer.echo(json.dumps({"reminder": r.to_dict()}) if json_ else f"reminder: {r.task} (due {r.due})")
-        yield block
 
 
 def _intent_line(intent) -> str:

@@ -12,16 +12,22 @@ counts it); everything else happens in the main thread. Voice activity comes fro
 from __future__ import annotations
 
 import collections
+import math
 import queue
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import numpy as np
 import soxr
 import webrtcvad
 
 from asr.audio import SAMPLE_RATE
+from asr.datetimes import reference_time
 from asr.errors import ASRError
+from asr.intents import DEFAULT_THRESHOLD, act, interpret
+from asr.store import Reminder, ReminderStore
 
 FRAME = SAMPLE_RATE * 30 // 1000  # samples per VAD frame: 30 ms
 TAIL_FRAMES = 5  # 150 ms of the closing silence stay with the utterance, as the pre-roll does before it
@@ -210,3 +216,40 @@ class Heard:
         if self.action:
             line["action"] = self.action
         return line
+
+
+@dataclass
+class Assistant:
+    """The listen loop's stages after capture: endpointing, decoding, intent, action, announcements.
+
+        assistant = Assistant(Recognizer(grammar=grammar), grammar, ReminderStore(), Endpointer())
+        for item in assistant.run(mic.blocks(), opened=datetime.now().astimezone()):
+            ...                               # a Heard per utterance, a Reminder as each falls due
+    """
+
+    recognizer: object  # asr.runtime.Recognizer, decoding with `grammar`
+    grammar: object  # asr.grammar.Grammar
+    store: ReminderStore
+    endpointer: Endpointer
+    threshold: float = DEFAULT_THRESHOLD
+    tz: str | None = None  # IANA zone for "tomorrow at nine" (None: the machine's)
+    due_every_s: float = 1.0  # how often the store is asked for due reminders
+
+    def run(self, blocks: Iterable[np.ndarray | None], opened: datetime) -> Iterator[Heard | Reminder]:
+        """`opened`: the wall-clock time of the stream's first sample, for the Heard timestamps."""
+        checked = -math.inf
+        for block in blocks:
+            if time.monotonic() - checked >= self.due_every_s:
+                checked = time.monotonic()
+                for reminder in self.store.due(reference_time(None, self.tz)):
+                    self.store.set_status(reminder.id, "done")
+                    yield reminder
+            for event in utterances([block], self.endpointer):
+                yield self.understand(event, opened)
+
+    def understand(self, event: Event, opened: datetime) -> Heard:
+        transcript = self.recognizer.transcribe(event.audio)
+        intent = interpret(transcript, self.grammar, reference_time(None, self.tz), self.threshold)
+        action = act(intent, self.store) if intent.intent else ""
+        at = lambda s: (opened + timedelta(seconds=s)).isoformat(timespec="milliseconds")  # noqa: E731
+        return Heard(transcript, intent, at(event.start_s), at(event.at_s), action)

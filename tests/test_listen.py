@@ -129,3 +129,27 @@ def test_a_missing_device_is_one_line(virtual_microphone, tmp_path):
                             env=virtual_microphone, capture_output=True, text=True, timeout=60)  # fmt: skip
     assert result.returncode == 1 and "list them with 'asr devices'" in result.stderr
     assert result.stderr.strip().count("\n") == 0
+
+
+def test_assistant_announces_due_reminders_and_acts_on_each_utterance(tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    from asr.intents import active_grammar
+    from asr.listen import Assistant, Heard
+    from asr.runtime import Recognizer
+    from asr.store import Reminder, ReminderStore
+
+    store = ReminderStore(tmp_path / "r.db")
+    opened = datetime.now(timezone.utc)
+    store.add("water the plants", opened - timedelta(minutes=1), "water the plants in a minute")
+    grammar = active_grammar()
+    assistant = Assistant(Recognizer(threads=1, grammar=grammar), grammar, store, Endpointer(min_silence_ms=400),
+                          tz="UTC")  # fmt: skip
+    signal, onsets = _recording(EXAMPLES / "yes.wav", EXAMPLES / "yes.wav")
+    items = list(assistant.run(_blocks(signal), opened))
+    assert isinstance(items[0], Reminder) and items[0].task == "water the plants"
+    heard = items[1:]
+    assert [h.intent.slots for h in heard] == [{"word": "yes"}, {"word": "yes"}]
+    assert all(isinstance(h, Heard) for h in heard) and store.due(opened + timedelta(days=1)) == []
+    started = [datetime.fromisoformat(h.started_at) - opened for h in heard]
+    assert all(abs(s.total_seconds() - onset) < 1.0 for s, onset in zip(started, onsets))
