@@ -49,18 +49,36 @@ class Progress:
 
 
 class StopFlag:
-    """Set by Ctrl+C / SIGTERM; the loop checks it between steps. A second Ctrl+C aborts at once."""
+    """Ctrl+C / SIGTERM ask the loop to stop after the current step; a second Ctrl+C aborts at once.
+
+    The signals are blocked for the whole run, so that every thread started meanwhile (torch's,
+    the DataLoader queues', forked workers) inherits the block, and the loop collects them between
+    steps with sigtimedwait. Delivered asynchronously into a run with DataLoader workers, a Ctrl+C
+    once aborted it with a corrupted heap, and once left NaN weights in the checkpoint it saved. The
+    handler catches what reaches a thread that started before the block.
+    """
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
     def __init__(self):
         self.requested = False
         self.previous = {sig: signal.signal(sig, self._handle) for sig in self.SIGNALS}
+        signal.pthread_sigmask(signal.SIG_BLOCK, self.SIGNALS)
 
     def close(self) -> None:
-        """Give the signals back to whoever handled them before training."""
+        """Collect what is pending, unblock, and give the signals back to their previous handlers."""
+        self.poll()
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, self.SIGNALS)
         for sig, handler in self.previous.items():
             signal.signal(sig, handler)
+
+    def poll(self) -> bool:
+        """True once a stop was asked for; from then on the signals are unblocked."""
+        if not self.requested and signal.sigtimedwait(self.SIGNALS, 0) is not None:
+            self.requested = True
+        if self.requested:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, self.SIGNALS)
+        return self.requested
 
     def _handle(self, signum, frame):
         if self.requested:
@@ -70,8 +88,8 @@ class StopFlag:
     def agreed(self, distributed: bool, device: torch.device) -> bool:
         """True when any process was asked to stop: all ranks must leave at the same step."""
         if not distributed:
-            return self.requested
-        flag = torch.tensor([float(self.requested)], device=device)
+            return self.poll()
+        flag = torch.tensor([float(self.poll())], device=device)
         dist.all_reduce(flag, op=dist.ReduceOp.MAX)
         return bool(flag.item())
 
@@ -80,9 +98,10 @@ def ignore_interrupts(worker_id: int) -> None:
     """DataLoader worker start-up: leave Ctrl+C to the main process, which saves before stopping.
 
     A terminal's Ctrl+C signals the whole process group; a worker that died of it would end the run
-    before the mid-epoch checkpoint is written.
+    before the mid-epoch checkpoint is written. SIGTERM stays the loader's way to end a worker.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])
 
 
 def lr_lambda(config: TrainConfig, total_steps: int):
@@ -231,7 +250,7 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
     distributed, rank, world, device = setup_distributed()
     is_main = rank == 0
     run_dir = Path(config.out_dir) / config.name
-    stop = None
+    stop = StopFlag()  # first: every thread and worker started from here on inherits its signal block
     try:
         ckpt = None
         if resume:
@@ -269,7 +288,6 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
             print(f"{count_parameters(model):,} parameters; {len(train_set)} training and {len(dev)} dev "
                   f"utterances; {world} process(es) on {device}" + (f"; resuming at epoch {progress.epoch + 1}, "
                   f"batch {progress.batch}" if ckpt else ""))  # fmt: skip
-        stop = StopFlag()
         while progress.epoch < config.epochs:
             sampler.set_epoch(progress.epoch, progress.batch)
             started = time.time()
@@ -304,8 +322,7 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
                     print(f"reached max_minutes={config.max_minutes}; stopping after epoch {progress.epoch}")
                 break
     finally:
-        if stop is not None:
-            stop.close()
+        stop.close()
         if distributed:
             dist.destroy_process_group()
     return run_dir
