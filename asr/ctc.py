@@ -105,7 +105,7 @@ def beam_search(log_probs: np.ndarray, beam: int = 16, chars: tuple[str, ...] = 
     if not finished:
         return None
     text, score = max(finished, key=lambda x: x[1])
-    return _with_alignment(text.strip(), score, log_probs, chars, blank)
+    return _with_alignment(" ".join(text.split()), score, log_probs, chars, blank)  # as greedy spaces words
 
 
 def align(log_probs: np.ndarray, labels: list[int], blank: int = vocab.BLANK_INDEX) -> np.ndarray:

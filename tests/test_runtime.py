@@ -238,3 +238,15 @@ def test_beam_search_agrees_with_greedy_on_clear_speech(recognizer):
         beam = ctc.beam_search(log_probs, beam=8)
         assert beam.text == greedy.text and beam.score >= greedy.score - 1e-6  # sums over more paths
         assert [w.word for w in beam.words] == [w.word for w in greedy.words]
+
+
+def test_beam_search_spaces_words_as_greedy_does():
+    """A path that says a space, a blank and a space again spells one space, not an empty word."""
+    from asr import vocab
+
+    said = ["a", " ", "<blank>", " ", "b", "<blank>"]
+    log_probs = np.full((len(said), len(vocab.CHARS)), np.log(0.01 / (len(vocab.CHARS) - 1)))
+    for t, c in enumerate(said):
+        log_probs[t, vocab.CHARS.index(c)] = np.log(0.99)
+    for hyp in (ctc.greedy(log_probs), ctc.beam_search(log_probs, beam=4)):
+        assert hyp.text == "a b" and [w.word for w in hyp.words] == ["a", "b"]
