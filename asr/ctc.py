@@ -100,7 +100,11 @@ def beam_search(log_probs: np.ndarray, beam: int = 16, chars: tuple[str, ...] = 
                     continue
                 # a repeated label needs a blank between: only the blank-ending paths extend
                 add(prefix + c, following, -math.inf, (p_b if c == last else total) + lp[i])
-        beams = dict(sorted(nxt.items(), key=lambda kv: -_logsumexp(kv[1][0], kv[1][1]))[:beam])
+        ranked = sorted(nxt.items(), key=lambda kv: -_logsumexp(kv[1][0], kv[1][1]))
+        beams = dict(ranked[:beam])
+        if constraint:  # complete sentences are outnumbered by the prefixes of longer ones: keep the best few
+            complete = [kv for kv in ranked[beam:] if constraint.accepting(kv[1][2])]
+            beams.update(complete[: max(1, beam // 4)])
     finished = [(p, _logsumexp(e[0], e[1])) for p, e in beams.items() if not constraint or constraint.accepting(e[2])]
     if not finished:
         return None

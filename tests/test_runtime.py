@@ -250,3 +250,35 @@ def test_beam_search_spaces_words_as_greedy_does():
         log_probs[t, vocab.CHARS.index(c)] = np.log(0.99)
     for hyp in (ctc.greedy(log_probs), ctc.beam_search(log_probs, beam=4)):
         assert hyp.text == "a b" and [w.word for w in hyp.words] == ["a", "b"]
+
+
+class _Sentences:
+    """A Constraint over a few whole sentences: a state is the prefix said so far."""
+
+    def __init__(self, *sentences):
+        self.sentences = sentences
+
+    def start(self):
+        return ""
+
+    def step(self, state, char):
+        nxt = state + char
+        return nxt if any(s.startswith(nxt) for s in self.sentences) else None
+
+    def accepting(self, state):
+        return state in self.sentences
+
+
+def test_constrained_beam_keeps_a_complete_sentence_outranked_by_longer_prefixes():
+    """'a' is a whole sentence; 'ab'..'ae' only begin longer ones, and together they outrank it."""
+    from asr import vocab
+
+    frames = [{"a": 0.9}, {"<blank>": 0.05, "b": 0.25, "c": 0.25, "d": 0.25, "e": 0.2}]
+    log_probs = np.full((len(frames), len(vocab.CHARS)), np.log(1e-6))
+    for t, probs in enumerate(frames):
+        for c, p in probs.items():
+            log_probs[t, vocab.CHARS.index(c)] = np.log(p)
+    grammar = _Sentences("a", "abz", "acz", "adz", "aez")
+    hyp = ctc.beam_search(log_probs, beam=2, constraint=grammar)
+    assert hyp is not None and hyp.text == "a"
+    assert ctc.beam_search(log_probs, beam=2, constraint=_Sentences("abz", "acz")) is None  # nothing complete
