@@ -24,7 +24,7 @@ import numpy as np
 from tqdm import tqdm
 
 from asr.audio import load_audio, mix_at_snr
-from asr.intents import active_grammar, understand
+from asr.intents import DEFAULT_THRESHOLD, active_grammar, understand
 from asr.manifest import read_manifest
 from asr.runtime import Recognizer
 
@@ -95,6 +95,13 @@ def main():
     by_source = {s: np.mean([r["constrained"] == r["want"] for r in commands if r["source"] == s])
                  for s in sorted({r["source"] for r in commands})}  # fmt: skip
     print("constrained command accuracy by source:", json.dumps({k: round(float(v), 3) for k, v in by_source.items()}))
+    by_intent = {i: (np.mean([r["constrained"] == r["want"] for r in commands if r["want"][0] == i]),
+                     sum(r["want"][0] == i for r in commands))
+                 for i in sorted({r["want"][0] for r in commands})}  # fmt: skip
+    print("constrained command accuracy by intent:", json.dumps({k: f"{100 * a:.1f}% of {n}" for k, (a, n) in by_intent.items()}))
+    at = int(np.searchsorted(thresholds, DEFAULT_THRESHOLD))
+    print(f"at the default threshold {DEFAULT_THRESHOLD}: false accepts {100 * fa[at]:.1f}%  false rejects "
+          f"{100 * fr[at]:.1f}%  commands accepted and exact {100 * correct[at]:.1f}%")  # fmt: skip
 
     import matplotlib
 
