@@ -24,8 +24,8 @@ import numpy as np
 from tqdm import tqdm
 
 from asr.audio import SAMPLE_RATE, load_audio
-from asr.intents import act, active_grammar, interpret
-from asr.listen import FRAME, Endpointer, Microphone, utterances
+from asr.intents import active_grammar
+from asr.listen import FRAME, Assistant, Endpointer, Microphone, utterances
 from asr.manifest import read_manifest
 from asr.runtime import Recognizer
 from asr.store import ReminderStore
@@ -41,17 +41,16 @@ def latency(args) -> None:
     clips = read_manifest(args.data)
     clips = clips[:: max(1, len(clips) // args.limit)][: args.limit]
     silence = np.zeros(SAMPLE_RATE, dtype=np.float32)
-    now = datetime(2026, 11, 24, 15, tzinfo=timezone.utc)
+    opened = datetime.now(timezone.utc)
     decode_ms = []
     with tempfile.TemporaryDirectory() as tmp:
-        store = ReminderStore(Path(tmp) / "r.db")
+        assistant = Assistant(recognizer, grammar, ReminderStore(Path(tmp) / "r.db"), Endpointer(), tz="UTC")
         for u in tqdm(clips, desc="utterances", unit="clip"):
             signal = np.concatenate([silence, load_audio(u.audio), silence])
             blocks = [signal[i : i + FRAME] for i in range(0, len(signal), FRAME)]
             for event in utterances(blocks, Endpointer(min_silence_ms=args.min_silence_ms)):
                 start = time.perf_counter()
-                intent = interpret(recognizer.transcribe(event.audio), grammar, now)
-                act(intent, store)
+                assistant.understand(event, opened)  # what `asr listen` does after the endpoint
                 decode_ms.append(1000 * (time.perf_counter() - start))
     p50, p95 = np.percentile(decode_ms, [50, 95])
     print(f"{len(decode_ms)} utterances from {len(clips)} clips ({args.data}), {args.threads} thread(s)")
