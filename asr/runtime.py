@@ -30,7 +30,8 @@ FORMAT_VERSION = 1
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "export" / "default.onnx"
 PROVIDERS = {"cpu": "CPUExecutionProvider", "cuda": "CUDAExecutionProvider"}
 MAX_PIECE_S = 20.0  # longer recordings are cut at pauses into pieces of at most this length
-GRAMMAR_BEAM = 8  # the smallest beam used with a grammar
+GRAMMAR_BEAM = 32  # the smallest beam of the constrained search: long commands need it (BENCHMARKS.md)
+FREE_BEAM = 8  # the smallest beam of the free search that a grammar's confidence compares with
 
 
 @dataclass(frozen=True)
@@ -159,9 +160,8 @@ class Recognizer:
             if self.beam == 1:
                 return ctc.greedy(log_probs, chars, blank), None
             return ctc.beam_search(log_probs, self.beam, chars, blank), None
-        beam = max(self.beam, GRAMMAR_BEAM)
-        free = ctc.beam_search(log_probs, beam, chars, blank)
-        allowed = ctc.beam_search(log_probs, beam, chars, blank, constraint=self.grammar)
+        free = ctc.beam_search(log_probs, max(self.beam, FREE_BEAM), chars, blank)
+        allowed = ctc.beam_search(log_probs, max(self.beam, GRAMMAR_BEAM), chars, blank, constraint=self.grammar)
         if allowed is not None:
             ratio = np.exp(min(0.0, allowed.score - free.score) / max(len(allowed.text), 1))
             allowed = dataclasses.replace(allowed, confidence=float(ratio))
