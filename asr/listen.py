@@ -2,7 +2,7 @@
 
     endpointer = Endpointer(min_silence_ms=500)
     for chunk in chunks:                      # 16 kHz float32 blocks, any size
-        event = endpointer(chunk)             # None, or Event("start"/"end", ...)
+        event = endpointer(chunk)             # None, or Event("start"/"pause"/"end", ...)
 
 The capture callback only copies blocks into a bounded queue (a full queue drops the block and
 counts it); everything else happens in the main thread. Voice activity comes from WebRTC's VAD
@@ -35,10 +35,14 @@ TAIL_FRAMES = 5  # 150 ms of the closing silence stay with the utterance, as the
 
 @dataclass
 class Event:
-    kind: str  # "start" or "end"
+    """"start": speech began. "pause": TAIL_FRAMES of silence after speech; its audio is what the
+    "end" event will carry unless speech resumes, so it can be decoded while the endpointer waits
+    out `min_silence_ms`. "end": the utterance is over."""
+
+    kind: str  # "start", "pause" or "end"
     at_s: float  # stream time of the speech start or end, in seconds
-    audio: np.ndarray | None = None  # with "end": the utterance, pre-roll included (samples,)
-    start_s: float = 0.0  # with "end": stream time of the utterance's first sample
+    audio: np.ndarray | None = None  # with "pause" and "end": the utterance, pre-roll included (samples,)
+    start_s: float = 0.0  # with "pause" and "end": stream time of the utterance's first sample
     cut: bool = False  # with "end": ended by max_utterance_s, not by silence
 
 
@@ -63,10 +67,11 @@ class Endpointer:
             raise ASRError(f"VAD aggressiveness must be 0-3, got {self.aggressiveness}")
         if self.min_silence_ms < 30 or self.max_utterance_s <= 0:
             raise ASRError("min_silence_ms must be >= 30 and max_utterance_s > 0")
-        self._vad = webrtcvad.Vad(self.aggressiveness)
         self.reset()
 
     def reset(self) -> None:
+        """Back to the state of a new Endpointer, the VAD's adapted noise estimates included."""
+        self._vad = webrtcvad.Vad(self.aggressiveness)
         self._pending = np.empty(0, dtype=np.float32)  # samples not yet in a whole frame
         self._frames_seen = 0
         self._pre_roll: collections.deque = collections.deque(maxlen=max(1, self.pre_roll_ms // 30))
@@ -109,11 +114,15 @@ class Endpointer:
         self._utterance.append(frame)
         self._silent_run = 0 if speech else self._silent_run + 1
         too_long = len(self._utterance) * FRAME >= self.max_utterance_s * SAMPLE_RATE
-        if self._silent_run * 30 >= self.min_silence_ms or too_long:
+        ended = self._silent_run * 30 >= self.min_silence_ms or too_long
+        if ended or self._silent_run == TAIL_FRAMES:
             end_s = t + FRAME / SAMPLE_RATE - self._silent_run * FRAME / SAMPLE_RATE
             keep = len(self._utterance) - max(0, self._silent_run - TAIL_FRAMES)  # speech + a short tail
             audio = np.concatenate(self._utterance[:keep])  # (samples,)
-            self._events.append(Event("end", end_s, audio, self._start_frame * FRAME / SAMPLE_RATE, cut=too_long))
+            start_s = self._start_frame * FRAME / SAMPLE_RATE
+            self._events.append(Event("end", end_s, audio, start_s, cut=too_long) if ended else
+                                Event("pause", end_s, audio, start_s))  # fmt: skip
+        if ended:
             self._utterance, self._voiced_run = None, 0
             self._pre_roll.clear()
 
@@ -186,16 +195,20 @@ def input_devices() -> list[dict]:
     ]
 
 
-def utterances(blocks, endpointer: Endpointer) -> Iterator[Event]:
-    """End events (utterances) from 16 kHz blocks; None blocks (nothing arrived yet) are skipped."""
+def events(blocks, endpointer: Endpointer) -> Iterator[Event]:
+    """Every event from 16 kHz blocks; None blocks (nothing arrived yet) are skipped."""
     for block in blocks:
         if block is None:
             continue
         event = endpointer(block)
         while event is not None:
-            if event.kind == "end":
-                yield event
+            yield event
             event = endpointer(np.empty(0, dtype=np.float32))
+
+
+def utterances(blocks, endpointer: Endpointer) -> Iterator[Event]:
+    """End events (utterances) from 16 kHz blocks."""
+    return (event for event in events(blocks, endpointer) if event.kind == "end")
 
 
 @dataclass
@@ -225,6 +238,9 @@ class Assistant:
         assistant = Assistant(Recognizer(grammar=grammar), grammar, ReminderStore(), Endpointer())
         for item in assistant.run(mic.blocks(), opened=datetime.now().astimezone()):
             ...                               # a Heard per utterance, a Reminder as each falls due
+
+    An utterance is decoded at its pause (`prepare`), while the endpointer waits for the rest of
+    the closing silence; at its end only the intent and the action remain, unless speech resumed.
     """
 
     recognizer: object  # asr.runtime.Recognizer, decoding with `grammar`
@@ -234,6 +250,7 @@ class Assistant:
     threshold: float = DEFAULT_THRESHOLD
     tz: str | None = None  # IANA zone for "tomorrow at nine" (None: the machine's)
     due_every_s: float = 1.0  # how often the store is asked for due reminders
+    _early: tuple | None = field(default=None, init=False, repr=False)  # (start_s, samples, Transcript) of a pause
 
     def run(self, blocks: Iterable[np.ndarray | None], opened: datetime) -> Iterator[Heard | Reminder]:
         """`opened`: the wall-clock time of the stream's first sample, for the Heard timestamps."""
@@ -244,11 +261,22 @@ class Assistant:
                 for reminder in self.store.due(reference_time(None, self.tz)):
                     self.store.set_status(reminder.id, "done")
                     yield reminder
-            for event in utterances([block], self.endpointer):
-                yield self.understand(event, opened)
+            for event in events([block], self.endpointer):
+                if event.kind == "pause":
+                    self.prepare(event)
+                elif event.kind == "end":
+                    yield self.understand(event, opened)
+
+    def prepare(self, pause: Event) -> None:
+        """Decode a pause event's audio ahead of its end."""
+        self._early = (pause.start_s, len(pause.audio), self.recognizer.transcribe(pause.audio))
 
     def understand(self, event: Event, opened: datetime) -> Heard:
-        transcript = self.recognizer.transcribe(event.audio)
+        early, self._early = self._early, None
+        if early is not None and early[:2] == (event.start_s, len(event.audio)):  # the same audio: no speech since
+            transcript = early[2]
+        else:
+            transcript = self.recognizer.transcribe(event.audio)
         intent = interpret(transcript, self.grammar, reference_time(None, self.tz), self.threshold)
         action = act(intent, self.store) if intent.intent else ""
         at = lambda s: (opened + timedelta(seconds=s)).isoformat(timespec="milliseconds")  # noqa: E731

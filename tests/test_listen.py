@@ -14,7 +14,7 @@ import soundfile as sf
 from typer.testing import CliRunner
 
 from asr.audio import SAMPLE_RATE, load_audio
-from asr.listen import FRAME, Endpointer, utterances
+from asr.listen import FRAME, Endpointer, events, utterances
 from cli import app
 from tests.conftest import ROOT
 
@@ -55,6 +55,61 @@ def test_endpointer_cuts_long_speech_and_resets():
     assert events and events[0].cut and len(events[0].audio) <= 2.0 * SAMPLE_RATE + FRAME
     endpointer.reset()
     assert not endpointer.in_speech and endpointer(np.zeros(FRAME, dtype=np.float32)) is None
+
+
+def test_a_pause_event_carries_the_audio_its_end_will_carry():
+    signal, _ = _recording(EXAMPLES / "yes.wav", EXAMPLES / "stop.wav")
+    found = list(events(_blocks(signal), Endpointer(min_silence_ms=400)))
+    assert [e.kind for e in found] == ["start", "pause", "end"] * 2
+    for pause, end in zip(found[1::3], found[2::3]):
+        assert np.array_equal(pause.audio, end.audio) and (pause.start_s, pause.at_s) == (end.start_s, end.at_s)
+
+
+class _CountingRecognizer:
+    """A real Recognizer that counts its decodes."""
+
+    def __init__(self):
+        from asr.intents import active_grammar
+        from asr.runtime import Recognizer
+
+        self.grammar = active_grammar()
+        self.recognizer, self.calls = Recognizer(threads=1, grammar=self.grammar), 0
+
+    def transcribe(self, audio):
+        self.calls += 1
+        return self.recognizer.transcribe(audio)
+
+
+def test_assistant_decodes_at_the_pause_and_again_only_if_speech_resumed(tmp_path):
+    from datetime import datetime, timezone
+
+    from asr.listen import Assistant
+    from asr.store import ReminderStore
+
+    counting = _CountingRecognizer()
+    opened = datetime.now(timezone.utc)
+
+    def heard_and_ends(signal, **endpointing):
+        assistant = Assistant(counting, counting.grammar, ReminderStore(tmp_path / "r.db"), Endpointer(**endpointing))
+        counting.calls = 0
+        heard = list(assistant.run(_blocks(signal), opened))
+        found = list(events(_blocks(signal), Endpointer(**endpointing)))
+        return heard, [e for e in found if e.kind == "pause"], [e for e in found if e.kind == "end"]
+
+    signal, _ = _recording(EXAMPLES / "yes.wav", EXAMPLES / "stop.wav")
+    heard, pauses, ends = heard_and_ends(signal, min_silence_ms=450)
+    assert len(heard) == len(pauses) == len(ends) == 2 and counting.calls == 2  # each decoded once, at its pause
+
+    # "yes", the clips' own silence (a pause, not an end), "yes": the second pause's decode is the one used
+    yes, silence = load_audio(EXAMPLES / "yes.wav"), np.zeros(SAMPLE_RATE * 3 // 2, dtype=np.float32)
+    (heard,), pauses, (end,) = heard_and_ends(np.concatenate([yes, yes, silence]), min_silence_ms=1200)
+    assert len(pauses) == 2 and counting.calls == 2 and len(pauses[0].audio) < len(end.audio)
+    assert heard.transcript.text == counting.recognizer.transcribe(end.audio).text
+
+    # speech that resumed after its pauses and was then cut by max_utterance_s: decoded again at the end
+    heard, pauses, ends = heard_and_ends(np.concatenate([yes] * 6), min_silence_ms=1500, max_utterance_s=2.0)
+    assert ends[0].cut and pauses and counting.calls == len(pauses) + len(ends)
+    assert heard[0].transcript.text == counting.recognizer.transcribe(ends[0].audio).text
 
 
 def test_listen_path_matches_transcribe_on_the_same_segments(tmp_path):
