@@ -79,7 +79,7 @@ def beam_search(log_probs: np.ndarray, beam: int = 16, chars: tuple[str, ...] = 
     labels = [i for i in range(len(chars)) if i != blank]
     index = {c: i for i, c in enumerate(chars)}
     for t in range(frames):
-        lp = log_probs[t].tolist()  # Python floats: numpy scalars make each step several times slower
+        lp = log_probs[t].tolist()  # Python floats: arithmetic on numpy scalars is slower
         candidates = [i for i in labels if lp[i] > prune]
         nxt: dict[str, list] = {}
 
