@@ -70,8 +70,9 @@ def beam_search(log_probs: np.ndarray, beam: int = 16, chars: tuple[str, ...] = 
     """CTC prefix beam search over (frames, vocab) log-probs.
 
     A prefix's score sums over all its alignments (ending in blank, ending in a label). Labels
-    below `prune` (log-prob; -6: a posterior under 0.25%) at a frame are not tried there. With a constraint, returns the best
-    complete sentence, or None when no allowed sentence survived the beam.
+    below `prune` (log-prob; -6: a posterior under 0.25%) at a frame are not tried there. With a
+    constraint, returns the best complete sentence, or None when no allowed sentence survived
+    the beam.
     """
     frames = len(log_probs)
     # prefix -> [log p(ends in blank), log p(ends in label), grammar state]
