@@ -29,14 +29,14 @@ class LogMel(nn.Module):
     def __init__(self, n_mels: int = N_MELS):
         super().__init__()
         n_bins = N_FFT // 2 + 1
-        window = torch.hann_window(WIN_LENGTH, periodic=True)
-        left = (N_FFT - WIN_LENGTH) // 2  # the window sits centred in the FFT frame, as torch.stft does
-        window = nn.functional.pad(window, (left, N_FFT - WIN_LENGTH - left))
-        t = torch.arange(N_FFT, dtype=torch.float64)
+        window = torch.hann_window(WIN_LENGTH, periodic=True, dtype=torch.float64)
+        # The window sits centred in the FFT frame, as torch.stft puts it; the frame's zero-padded
+        # ends contribute nothing, so the basis covers only the window's WIN_LENGTH samples.
+        t = (N_FFT - WIN_LENGTH) // 2 + torch.arange(WIN_LENGTH, dtype=torch.float64)  # sample within the frame
         k = torch.arange(n_bins, dtype=torch.float64)
-        angle = 2 * math.pi * k[:, None] * t[None, :] / N_FFT  # (bins, n_fft)
-        basis = torch.cat([torch.cos(angle), -torch.sin(angle)]) * window  # (2*bins, n_fft): real, imag
-        self.register_buffer("basis", basis.float().unsqueeze(1), persistent=False)  # (2*bins, 1, n_fft)
+        angle = 2 * math.pi * k[:, None] * t[None, :] / N_FFT  # (bins, win_length)
+        basis = torch.cat([torch.cos(angle), -torch.sin(angle)]) * window  # (2*bins, win_length): real, imag
+        self.register_buffer("basis", basis.float().unsqueeze(1), persistent=False)  # (2*bins, 1, win_length)
         fbanks = torchaudio.functional.melscale_fbanks(
             n_bins, f_min=0.0, f_max=SAMPLE_RATE / 2, n_mels=n_mels, sample_rate=SAMPLE_RATE
         )
@@ -44,7 +44,7 @@ class LogMel(nn.Module):
         self.n_bins = n_bins
 
     def forward(self, audio: torch.Tensor) -> torch.Tensor:
-        x = nn.functional.pad(audio, (N_FFT // 2, N_FFT // 2)).unsqueeze(1)  # (batch, 1, samples + n_fft)
+        x = nn.functional.pad(audio, (WIN_LENGTH // 2, WIN_LENGTH // 2)).unsqueeze(1)  # (batch, 1, samples + win)
         spec = nn.functional.conv1d(x, self.basis, stride=HOP_LENGTH)  # (batch, 2*bins, frames)
         real, imag = spec[:, : self.n_bins], spec[:, self.n_bins :]
         power = real * real + imag * imag  # (batch, bins, frames)
