@@ -452,13 +452,14 @@ class Grammar:
                 slots[tag[1]], types[tag[1]] = sentence[opened.pop(tag[1]) : pos].strip(), tag[2]
         return Parse(intent, slots, types, cost)
 
-    def sample(self, rng, intent: str | None = None, free_text: tuple[str, ...] = ("call mom",)) -> str:
-        """A random sentence of the context (of `intent`, if given); free-text slots take one of
-        `free_text`. For tests and for synthesizing training speech."""
+    def sample(self, rng, intent: str | None = None, phrases: dict[str, tuple[str, ...]] | None = None) -> str:
+        """A random sentence of the context (of `intent`, if given). A slot whose type is in
+        `phrases` takes one of its phrases; free text that is not takes "call mom", and every
+        other slot a random expansion of its type. For tests and for synthesizing training speech."""
         intents = [intent] if intent else list(self.context.expressions)
         expressions = self.context.expressions[intents[rng.integers(len(intents))]]
-        words = _Sampler(self.context, self.builtin, rng, free_text).nodes(expressions[rng.integers(len(expressions))][0])
-        return " ".join(words)
+        sampler = _Sampler(self.context, self.builtin, rng, {TEXT_TYPE: ("call mom",), **(phrases or {})})
+        return " ".join(sampler.nodes(expressions[rng.integers(len(expressions))][0]))
 
 
 @dataclass
@@ -466,7 +467,7 @@ class _Sampler:
     context: Context
     builtin: Context | None
     rng: object  # numpy Generator
-    free_text: tuple[str, ...]
+    phrases: dict[str, tuple[str, ...]]  # slot type -> the phrases its slots take
 
     def pick(self, items):
         return items[self.rng.integers(len(items))]
@@ -485,7 +486,7 @@ class _Sampler:
             return self.nodes(self.pick(node.alternatives))
         if node.type in self.context.slots:
             return self.pick(list(self.context.slots[node.type])).split()
-        if node.type == TEXT_TYPE:
-            return self.pick(self.free_text).split()
-        inner = _Sampler(self.builtin, self.builtin, self.rng, self.free_text)
+        if node.type in self.phrases:
+            return self.pick(self.phrases[node.type]).split()
+        inner = _Sampler(self.builtin, self.builtin, self.rng, self.phrases)
         return inner.nodes(self.pick(self.builtin.expressions[node.type])[0])

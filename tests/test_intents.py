@@ -8,7 +8,7 @@ import pytest
 
 from asr.builtin import commands_context, compile_context, types_context
 from asr.datetimes import DateTimeError, parse_datetime
-from asr.grammar import ContextError, Grammar, load_context
+from asr.grammar import TEXT_TYPE, ContextError, Grammar, load_context
 from asr.intents import active_grammar, understand
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=ZoneInfo("America/New_York"))
@@ -174,6 +174,6 @@ def test_sampled_builtin_sentences_parse_to_their_intent(grammar):
     tasks = ("call mom", "feed the cat", "buy milk and eggs")
     for intent in commands_context().expressions:
         for _ in range(30):
-            text = grammar.sample(rng, intent, tasks)
+            text = grammar.sample(rng, intent, {TEXT_TYPE: tasks})
             result = understand(text, grammar, NOW)
             assert result.intent == intent or "passed" in result.reason or "has no day" in result.reason, text

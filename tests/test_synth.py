@@ -72,6 +72,21 @@ def test_labels_match_the_grammar():
             assert result.intent or "passed" in result.reason or "has no day" in result.reason, p.text
 
 
+def test_everyday_slot_phrases_are_what_their_slots_mean():
+    """Each everyday date-time is a reminder's whole datetime slot, each duration a timer's, and
+    the intent mix names exactly the built-in intents."""
+    grammar = active_grammar()
+    from asr.builtin import commands_context
+    from asr.train.synth import INTENTS, REFERENCE_NOW, _lines
+
+    for phrase in _lines("datetimes.txt"):
+        result = understand(f"remind me to call mom {phrase}", grammar, REFERENCE_NOW)
+        assert (result.intent, result.slots["task"]) == ("set_reminder", "call mom"), (phrase, result.reason)
+    for phrase in _lines("durations.txt"):
+        assert understand(f"set a timer for {phrase}", grammar, REFERENCE_NOW).intent == "set_timer", phrase
+    assert set(INTENTS) == set(commands_context().expressions) and abs(sum(INTENTS.values()) - 1) < 1e-9
+
+
 def test_missing_engines_say_what_to_install(monkeypatch):
     monkeypatch.setattr(synth.shutil, "which", lambda name: None if name == "flite" else "/usr/bin/" + name)
     with pytest.raises(synth.ASRError, match=r"needs \['flite'\]: apt-get install"):

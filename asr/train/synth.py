@@ -1,6 +1,11 @@
 """Synthetic command speech: the built-in context's sentences, Speech Commands words, digits and
 non-command sentences, spoken by Debian's espeak-ng, festival and flite, then augmented.
 
+Commands lean towards the long requests (INTENTS). Their tasks come from data/phrases/tasks.txt;
+their date-times and durations from the everyday phrase lists beside it for most sentences, and
+from the slot grammars' random expansions for the others, which cover every form the decoder
+allows but seldom say "tomorrow at nine".
+
     asr data synth --out data/synth --n 20000 --seed 0
 
 Utterance i is a pure function of (seed, i): its text, voice, prosody and augmentation come from
@@ -32,6 +37,7 @@ from asr.audio import SAMPLE_RATE, load_audio, mix_at_snr
 from asr.builtin import commands_context, compile_context
 from asr.corpora import SPEECH_COMMANDS_WORDS, is_dev_speaker
 from asr.errors import ASRError
+from asr.grammar import TEXT_TYPE
 from asr.intents import understand
 from asr.manifest import Utterance, write_manifest
 
@@ -44,6 +50,11 @@ ESPEAK_VARIANTS = ("klatt", "klatt2", "klatt3", "klatt4", "klatt5", "klatt6", "e
 FLITE_VOICES = {"kal16": "kal", "rms": "rms", "slt": "slt", "awb": "awb"}  # voice -> the recorded speaker
 FESTIVAL_VOICES = {"voice_kal_diphone": "kal", "voice_ked_diphone": "ked", "voice_cmu_us_slt_arctic_hts": "slt"}
 MIX = {"command": 0.5, "word": 0.2, "digits": 0.1, "other": 0.2}  # share of each kind of text
+# Share of each built-in intent among the commands: the long requests most, since the words and
+# digits have kinds of their own.
+INTENTS = {"set_reminder": 0.35, "set_alarm": 0.15, "set_timer": 0.15, "cancel_reminder": 0.1, "list_reminders": 0.05,
+           "command": 0.1, "digit": 0.1}  # fmt: skip
+EVERYDAY_SLOTS = 0.6  # share of commands whose date-times and durations come from the everyday phrase lists
 ENGINES = {"espeak": 0.5, "flite": 0.3, "festival": 0.2}  # share of each engine: flite and festival are clearer
 DEV_RECORDED_SPEAKER = "kal"  # recorded by both flite and festival: held out, each engine has a dev speaker
 
@@ -71,8 +82,9 @@ def check_engines() -> None:
         )
 
 
-def _lines(name: str) -> list[str]:
-    return [ln.strip() for ln in (PHRASES / name).read_text().splitlines() if ln.strip() and not ln.startswith("#")]
+@cache
+def _lines(name: str) -> tuple[str, ...]:
+    return tuple(ln.strip() for ln in (PHRASES / name).read_text().splitlines() if ln.strip() and not ln.startswith("#"))
 
 
 @dataclass(frozen=True)
@@ -100,7 +112,11 @@ def plan(seed: int, index: int, noises: list[str]) -> Plan:
     kinds = list(MIX)
     kind = kinds[rng.choice(len(kinds), p=list(MIX.values()))]
     if kind == "command":
-        text = _grammar().sample(rng, free_text=tuple(_lines("tasks.txt")))
+        phrases = {TEXT_TYPE: _lines("tasks.txt")}
+        if rng.random() < EVERYDAY_SLOTS:
+            phrases |= {"asr.DateTime": _lines("datetimes.txt"), "asr.Duration": _lines("durations.txt")}
+        intent = list(INTENTS)[rng.choice(len(INTENTS), p=list(INTENTS.values()))]
+        text = _grammar().sample(rng, intent, phrases)
     elif kind == "word":
         text = SPEECH_COMMANDS_WORDS[rng.integers(len(SPEECH_COMMANDS_WORDS))]
     elif kind == "digits":
