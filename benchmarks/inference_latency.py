@@ -5,7 +5,9 @@
 
 Times one forward pass (front end included) plus greedy decoding on random audio of 1, 3 and 10
 seconds, after warm-up runs, and reports p50/p95 and the real-time factor (compute time / audio
-time). Exports the checkpoint to fp32 and int8 ONNX files in a temporary folder first.
+time). Exports the checkpoint to fp32 and int8 ONNX files in a temporary folder first. Also
+counts the model's multiply-adds per utterance: with the core's peak rate, the least time any
+engine can take.
 """
 
 import argparse
@@ -23,6 +25,7 @@ from asr import ctc
 from asr.runtime import Recognizer
 from asr.train.checkpoint import build_model, load_checkpoint
 from asr.train.export import export
+from asr.train.features import LogMel
 
 
 def percentiles(run, repeats: int) -> tuple[float, float]:
@@ -45,6 +48,32 @@ def torch_runner(model, audio: np.ndarray):
         ctc.greedy(log_probs[0].numpy())
 
     return run
+
+
+def multiply_adds(model: torch.nn.Module, audio: np.ndarray) -> int:
+    """Multiply-adds of one forward pass over `audio`, counted from the shapes of the front end,
+    the convolutions, the linear layers and the recurrent layers (elementwise work left out)."""
+    total = 0
+
+    def count(module, inputs, output):
+        nonlocal total
+        out = output[0] if isinstance(output, tuple) else output
+        if isinstance(module, LogMel):  # the STFT's Fourier basis and the mel filters, every frame
+            total += out.shape[0] * out.shape[-1] * (module.basis.numel() + module.mel.numel())
+        elif isinstance(module, torch.nn.Conv1d):
+            total += out.numel() * module.in_channels // module.groups * module.kernel_size[0]
+        elif isinstance(module, torch.nn.Linear):
+            total += out.numel() * module.in_features
+        elif isinstance(module, (torch.nn.LSTM, torch.nn.GRU)):  # input and recurrent weights, every step
+            total += out.shape[0] * out.shape[1] * sum(w.shape[0] * w.shape[1] for w in module.all_weights[0][:2])
+
+    kinds = (LogMel, torch.nn.Conv1d, torch.nn.Linear, torch.nn.LSTM, torch.nn.GRU)
+    hooks = [m.register_forward_hook(count) for m in model.modules() if isinstance(m, kinds)]
+    with torch.inference_mode():
+        model(torch.from_numpy(audio)[None], torch.tensor([len(audio)]))
+    for hook in hooks:
+        hook.remove()
+    return total
 
 
 def onnx_runner(recognizer: Recognizer, audio: np.ndarray):
@@ -97,6 +126,8 @@ def main():
                 audio = (0.1 * rng.standard_normal(int(seconds * 16000))).astype(np.float32)
                 runners = {"pytorch-eager": torch_runner(model, audio)}
                 runners.update({k: onnx_runner(r, audio) for k, r in recognizers.items()})
+                if threads == args.threads[0]:
+                    print(f"{seconds:g} s of audio: {multiply_adds(model, audio) / 1e6:.1f} M multiply-adds")
                 repeats = max(10, int(args.repeats / seconds))
                 for name, run in runners.items():
                     p50, p95 = percentiles(run, repeats)
