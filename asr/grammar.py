@@ -19,7 +19,8 @@ synonyms (`- latte: [caffe latte, cafe latte]`), and built-in slot types need no
 
 The graph is a character-level NFA: every word is a space followed by its letters, so a sentence
 is " word word ..." (the decoder treats the leading space as given). Slots and intents are marked
-by tags on epsilon arcs, read back by the parser.
+by tags on epsilon arcs, read back by the parser. A fixed word's double letter may also be heard
+as one ("tomorow"): the parser writes such a word as it is spelled.
 """
 
 from __future__ import annotations
@@ -249,6 +250,10 @@ def read_context(path: str | os.PathLike) -> Context:
 # Context -> graph ----------------------------------------------------------------------------
 
 FREE = "free"  # the tag on free-text letter arcs: each costs the parser 1, so fixed words win ties
+# The tag on the arc that reads a fixed word's double letter as one; it costs the parser 1 too.
+# CTC needs a blank between repeated letters, and at 20 ms frames the acoustic model often gives
+# none: "tomorrow" decodes as "tomorow", which would otherwise be read as free text.
+SINGLED = "singled"
 
 
 class Graph:
@@ -266,24 +271,34 @@ class Graph:
         self.arcs[a].append((label, b, tag))
 
     def word(self, s: int, word: str) -> int:
+        states = [s]
         for c in " " + word:
-            t = self.new()
-            self.arc(s, c, t)
-            s = t
-        return s
+            states.append(self.new())
+            self.arc(states[-2], c, states[-1])
+        self.singled(states, " " + word)
+        return states[-1]
+
+    def singled(self, states: list[int], spelled: str) -> None:
+        """Arcs that read each double letter of `spelled` (whose path is `states`: states[k] after
+        k letters) as one letter."""
+        for k in range(1, len(spelled)):
+            arc = (spelled[k], states[k + 1], SINGLED)
+            if spelled[k] == spelled[k - 1] != " " and arc not in self.arcs[states[k - 1]]:
+                self.arcs[states[k - 1]].append(arc)
 
     def phrases(self, s: int, phrases: list[str]) -> int:
         """A trie of phrases from s: shared prefixes share states. Returns the common end state."""
         end, children = self.new(), {}
         for phrase in phrases:
-            node = s
-            for c in " " + " ".join(phrase.split()):
-                key = (node, c)
+            spelled, path = " " + " ".join(phrase.split()), [s]
+            for c in spelled:
+                key = (path[-1], c)
                 if key not in children:
                     children[key] = self.new()
-                    self.arc(node, c, children[key])
-                node = children[key]
-            self.arc(node, None, end)
+                    self.arc(path[-1], c, children[key])
+                path.append(children[key])
+            self.singled(path, spelled)
+            self.arc(path[-1], None, end)
         return end
 
     def paste(self, s: int, template: Graph, exit_state: int) -> int:
@@ -355,7 +370,8 @@ class Parse:
     intent: str
     slots: dict[str, str]  # slot name -> the words said
     types: dict[str, str]  # slot name -> slot type
-    free_letters: int  # letters matched as free text (fewer is a more specific parse)
+    cost: int  # letters matched as free text or as a singled double letter (less is a closer parse)
+    text: str  # the sentence with every fixed word spelled as in the context
 
 
 class Grammar:
@@ -421,7 +437,8 @@ class Grammar:
         return frontier
 
     def parse(self, text: str) -> Parse | None:
-        """The most specific parse of `text` (fewest free-text letters), or None outside the context."""
+        """The closest parse of `text` (fewest free-text letters and singled double letters), or None
+        outside the context."""
         sentence = " " + " ".join(text.lower().split())
         frontier = self._tagged_closure({self.root: (0, ())}, 0)
         for pos, char in enumerate(sentence):
@@ -429,7 +446,7 @@ class Grammar:
             for s, (cost, tags) in frontier.items():
                 for label, t, tag in self.graph.arcs[s]:
                     if label == char:
-                        candidate = (cost + (tag == FREE), tags)
+                        candidate = (cost + (tag in (FREE, SINGLED)), tags + ((tag, pos),) if tag == SINGLED else tags)
                         if t not in moved or candidate[0] < moved[t][0]:
                             moved[t] = candidate
             if not moved:
@@ -442,15 +459,18 @@ class Grammar:
 
     @staticmethod
     def _interpret(sentence: str, tags: tuple, cost: int) -> Parse:
+        singled = {pos for tag, pos in tags if tag == SINGLED}
+        spelled = "".join(c * (1 + (i in singled)) for i, c in enumerate(sentence))
         intent, slots, types, opened = "", {}, {}, {}
         for tag, pos in tags:
+            pos += sum(i < pos for i in singled)  # where `pos` lies in the spelled sentence
             if tag[0] == "intent":
                 intent = tag[1]
             elif tag[0] == "open":
                 opened[tag[1]] = pos
             elif tag[0] == "close":
-                slots[tag[1]], types[tag[1]] = sentence[opened.pop(tag[1]) : pos].strip(), tag[2]
-        return Parse(intent, slots, types, cost)
+                slots[tag[1]], types[tag[1]] = spelled[opened.pop(tag[1]) : pos].strip(), tag[2]
+        return Parse(intent, slots, types, cost, spelled.strip())
 
     def sample(self, rng, intent: str | None = None, phrases: dict[str, tuple[str, ...]] | None = None) -> str:
         """A random sentence of the context (of `intent`, if given). A slot whose type is in

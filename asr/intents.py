@@ -69,7 +69,7 @@ def understand(text: str, grammar: Grammar, now: datetime, confidence: float = 1
             slots[name] = builtin.slot_value(slot_type, words, now, grammar.context.slots.get(slot_type))
         except DateTimeError as e:
             return Intent(None, text=text, confidence=0.0, reason=str(e))
-    return Intent(parse.intent, slots, text, confidence)
+    return Intent(parse.intent, slots, parse.text, confidence)
 
 
 DEFAULT_THRESHOLD = 0.83  # calibrated: at most 5% of dev commands rejected (benchmarks/rejection.py)

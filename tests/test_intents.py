@@ -128,6 +128,19 @@ def test_user_context_in_rhino_syntax_with_synonyms(coffee):
     assert understand("i want a huge latte", coffee, NOW).intent is None
 
 
+def test_a_fixed_words_double_letter_heard_as_one_is_read_as_spelled(grammar, coffee):
+    # "tomorow" is the acoustic model's usual reading of "tomorrow": without the singled arcs the
+    # parser would take it for free text and make it part of the task.
+    result = understand("set a reminder to call mom tomorow at nine", grammar, NOW)
+    assert (result.intent, result.slots, result.text) == (
+        "set_reminder", {"task": "call mom", "datetime": "2026-11-25T09:00:00-05:00"},
+        "set a reminder to call mom tomorrow at nine")  # fmt: skip
+    assert understand("set a timer for thre minutes", grammar, NOW).slots == {"duration_s": 180}
+    assert understand("can i have a smal capucino", coffee, NOW).slots == {"size": "small", "drink": "cappuccino"}
+    assert understand("tomorrow", grammar, NOW).intent is None  # only the letters written twice are singled
+    assert understand("remind me to cal mom tomorrow", grammar, NOW).slots["task"] == "cal mom"  # free text as heard
+
+
 @pytest.mark.parametrize(
     "text, message",
     [
