@@ -7,6 +7,9 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
+from datetime import time as dtime
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -15,6 +18,7 @@ from typer.testing import CliRunner
 
 from asr.audio import SAMPLE_RATE, load_audio
 from asr.listen import FRAME, Endpointer, events, utterances
+from asr.store import Reminder, ReminderStore
 from cli import app
 from tests.conftest import ROOT
 
@@ -81,10 +85,7 @@ class _CountingRecognizer:
 
 
 def test_assistant_decodes_at_the_pause_and_again_only_if_speech_resumed(tmp_path):
-    from datetime import datetime, timezone
-
     from asr.listen import Assistant
-    from asr.store import ReminderStore
 
     counting = _CountingRecognizer()
     opened = datetime.now(timezone.utc)
@@ -187,12 +188,9 @@ def test_a_missing_device_is_one_line(virtual_microphone, tmp_path):
 
 
 def test_assistant_announces_due_reminders_and_acts_on_each_utterance(tmp_path):
-    from datetime import datetime, timedelta, timezone
-
     from asr.intents import active_grammar
     from asr.listen import Assistant, Heard
     from asr.runtime import Recognizer
-    from asr.store import Reminder, ReminderStore
 
     store = ReminderStore(tmp_path / "r.db")
     opened = datetime.now(timezone.utc)
@@ -220,3 +218,21 @@ def test_a_spoken_timer_request_is_understood_through_pulseaudio(virtual_microph
     heard = json.loads(out.splitlines()[-1])
     assert heard["intent"] is not None, heard
     assert (heard["intent"]["intent"], heard["intent"]["slots"]) == ("set_timer", {"duration_s": 600}), heard
+
+
+def test_a_spoken_reminder_is_understood_and_stored_through_pulseaudio(virtual_microphone, tmp_path):
+    """The README's sentence, spoken by a synthetic voice held out of training, through a real audio stack."""
+    store = tmp_path / "r.db"
+    process = _listen(virtual_microphone, store, "--max-utterances", "1", "--tz", "America/New_York")
+    _wait_until_listening(process)
+    subprocess.run(["paplay", str(EXAMPLES / "reminder.wav")], env=virtual_microphone, check=True)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    heard = json.loads(out.splitlines()[-1])
+    zone = ZoneInfo("America/New_York")
+    said = datetime.fromisoformat(heard["ended_at"]).astimezone(zone)
+    nine = datetime.combine(said.date() + timedelta(days=1), dtime(9), zone).isoformat()
+    assert heard["intent"] is not None, heard
+    slots = {"task": "call mom", "datetime": nine}
+    assert (heard["intent"]["intent"], heard["intent"]["slots"]) == ("set_reminder", slots), heard
+    assert [(r.task, r.due) for r in ReminderStore(store).list()] == [("call mom", nine)]
