@@ -282,9 +282,9 @@ class Graph:
         """Arcs that read each double letter of `spelled` (whose path is `states`: states[k] after
         k letters) as one letter."""
         for k in range(1, len(spelled)):
-            arc = (spelled[k], states[k + 1], SINGLED)
-            if spelled[k] == spelled[k - 1] != " " and arc not in self.arcs[states[k - 1]]:
-                self.arcs[states[k - 1]].append(arc)
+            a, arc = states[k - 1], (spelled[k], states[k + 1], SINGLED)
+            if spelled[k] == spelled[k - 1] != " " and arc not in self.arcs[a]:  # a trie's shared prefix: once
+                self.arc(a, *arc)
 
     def phrases(self, s: int, phrases: list[str]) -> int:
         """A trie of phrases from s: shared prefixes share states. Returns the common end state."""
@@ -446,7 +446,8 @@ class Grammar:
             for s, (cost, tags) in frontier.items():
                 for label, t, tag in self.graph.arcs[s]:
                     if label == char:
-                        candidate = (cost + (tag in (FREE, SINGLED)), tags + ((tag, pos),) if tag == SINGLED else tags)
+                        singled = ((tag, pos),) if tag == SINGLED else ()  # where the parse must write a letter twice
+                        candidate = (cost + (tag in (FREE, SINGLED)), tags + singled)
                         if t not in moved or candidate[0] < moved[t][0]:
                             moved[t] = candidate
             if not moved:
