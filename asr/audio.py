@@ -157,30 +157,32 @@ def _pauses(audio: np.ndarray, sr: int, min_pause_s: float) -> tuple[list[int], 
 
 
 def split_at_pauses(
-    blocks: Iterable[np.ndarray], max_s: float = 20.0, min_pause_s: float = 0.3, sr: int = SAMPLE_RATE
+    blocks: Iterable[np.ndarray], max_s: float = 20.0, min_pause_s: float = 0.3, keep_quiet_s: float = 0.25,
+    sr: int = SAMPLE_RATE,
 ) -> Iterator[tuple[float, np.ndarray]]:
     """Cut a stream of blocks longer than `max_s` at its pauses into pieces of speech: (start_s,
-    piece) pairs. A shorter stream is one piece, untouched.
+    piece) pairs. A shorter stream is one piece, its long quiet ends trimmed.
 
-    Each pause of at least `min_pause_s` is a cut, and each piece keeps at most half a pause of
-    quiet on either side of its speech; pieces with no speech in them are dropped. A
-    stretch of `max_s` with no pause is cut at its quietest 100 ms. Memory stays bounded by
-    `max_s` plus one block.
+    Each pause of at least `min_pause_s` is a cut, and each piece keeps at most `keep_quiet_s`
+    (and at most half a pause) of quiet on either side of its speech; pieces with no speech in
+    them are dropped. The acoustic model normalizes each piece by its own mean, so a second of
+    quiet around a word shifts every frame: it was trained on clips with about 0.25 s of quiet at
+    each end. A stretch of `max_s` with no pause is cut at its quietest 100 ms. Audio whose level
+    barely varies (all speech, or all silence) is left whole. Memory stays bounded by `max_s`
+    plus one block.
     """
     if max_s <= 2 * min_pause_s or min_pause_s <= 0:
         raise ValueError(f"need 0 < 2 * min_pause_s < max_s, got min_pause_s={min_pause_s}, max_s={max_s}")
     high, window, hop = int(max_s * sr), sr // 10, sr // 100
-    margin = int(min_pause_s / 2 * 100)  # frames of pause kept on each side of the speech
+    margin = int(keep_quiet_s * 100)  # frames of quiet kept on each side of the speech
     buffer, offset = np.empty(0, dtype=np.float32), 0
 
     def pieces(final: bool):
         nonlocal buffer, offset
-        if final and offset == 0:  # a recording of at most max_s is one utterance, as it is
-            yield 0.0, buffer
-            buffer = buffer[len(buffer) :]
-            return
         cuts, speech = _pauses(buffer[:high], sr, min_pause_s)
-        if final and len(buffer) <= high:
+        if final and offset == 0:  # a recording of at most max_s is one utterance, its pauses kept
+            cuts = [len(buffer)]
+        elif final and len(buffer) <= high:
             cuts.append(len(buffer))
         elif not cuts:  # no pause in max_s: cut at the quietest 100 ms of the second half
             power = np.r_[0.0, np.cumsum(buffer[high // 2 : high].astype(np.float64) ** 2)]

@@ -65,9 +65,10 @@ def test_same_transcripts_as_pytorch_on_real_speech(torch_model, recognizer):
     clips = JACKSON + sorted((SC / "yes").glob("*.wav"))[:10] + sorted((SC / "stop").glob("*.wav"))[:10]
     utterances = [Utterance(str(c), "") for c in clips]
     expected = torch_transcribe(torch_model, utterances, batch_size=7)
-    got = [t.text for t in recognizer.transcribe_batch([str(c) for c in clips], batch_size=5)]
+    got = [ctc.greedy(lp).text for lp in recognizer.log_probs([load_audio(c) for c in clips])]  # one padded batch
     assert got == expected
-    assert [recognizer.transcribe(c).text for c in clips[::7]] == expected[::7]
+    trimmed = [t.text for t in recognizer.transcribe_batch([str(c) for c in clips], batch_size=5)]  # quiet ends cut
+    assert [recognizer.transcribe(c).text for c in clips[::7]] == trimmed[::7]
     digits = "zero one two three four five six seven eight nine".split()
     assert sum(h == digits[int(c.name[0])] for h, c in zip(got, JACKSON)) >= 28  # a speaker it trained on
 
@@ -108,15 +109,37 @@ def test_split_at_pauses_cuts_in_silence():
     assert len(pieces) == 4
     for (start, piece), onset, seconds in zip(pieces, onsets, (7, 6, 8, 3)):
         assert np.array_equal(piece, signal[round(start * SAMPLE_RATE) : round(start * SAMPLE_RATE) + len(piece)])
-        assert onset - 0.15 <= start <= onset  # the speech whole, with at most half a pause around it
-        assert seconds <= len(piece) / SAMPLE_RATE <= seconds + 0.3
+        assert onset - 0.25 <= start <= onset  # the speech whole, with at most 0.25 s of the pause around it
+        assert seconds <= len(piece) / SAMPLE_RATE <= seconds + 0.5
     short = loud(4)
-    assert [(s, len(p)) for s, p in split_at_pauses([short, quiet], max_s=10.0)] == [(0.0, len(short) + len(quiet))]
+    assert [(s, len(p)) for s, p in split_at_pauses([quiet, short, quiet], max_s=10.0)] == [
+        (0.25, len(short) + SAMPLE_RATE // 2)  # a short recording is one piece, 0.25 s of quiet kept each side
+    ]
+    assert [(s, len(p)) for s, p in split_at_pauses([short], max_s=10.0)] == [(0.0, len(short))]  # level flat: whole
 
 
-def test_long_recording_is_cut_and_timed(tmp_path, recognizer):
+def test_quiet_around_a_short_recording_is_trimmed_before_the_model():
+    """Ten keywords and ten digits, each with a second of quiet either side and pink noise at 30 dB
+    SNR throughout, come through the shipped model. It normalizes a piece by its mean over time:
+    left in, the quiet shifts every frame, and 7 of these 20 were right."""
+    words = "yes no up down left right on off stop go".split()
+    clips = [sorted((SC / w).glob("*.wav"))[0] for w in words] + JACKSON[:10]
+    noise = load_audio(NOISE / "pink_noise.wav")
+    recordings = []
+    for clip in clips:
+        audio = load_audio(clip)
+        quiet = np.zeros(SAMPLE_RATE, dtype=np.float32)
+        around = np.concatenate([quiet, audio, quiet])
+        floor = np.resize(noise, len(around)) * np.sqrt((audio**2).mean() / (noise**2).mean()) * 10 ** (-30 / 20)
+        recordings.append(around + floor)
+    heard = [t.text for t in Recognizer(ROOT / "export" / "default.onnx", threads=2).transcribe_batch(recordings)]
+    expected = words + "zero one two three four five six seven eight nine".split()
+    assert sum(h == e for h, e in zip(heard, expected)) >= 17, heard
+
+
+def test_long_recording_is_cut_and_timed(tmp_path):
     """100 s of a training speaker's digits, 0.6 s pauses, pink noise at 30 dB SNR: cut at the
-    pauses, one word per clip, at the time the clip was put."""
+    pauses, one word per clip, at the time the clip was put; the shipped model hears them."""
     digits = "zero one two three four five six seven eight nine".split()
     pause = np.zeros(int(0.6 * SAMPLE_RATE), dtype=np.float32)
     parts, onsets, t = [], [], 0.0
@@ -130,14 +153,14 @@ def test_long_recording_is_cut_and_timed(tmp_path, recognizer):
     noise *= np.sqrt((speech**2).mean() / (noise**2).mean()) * 10 ** (-30 / 20)
     path = tmp_path / "long.flac"
     sf.write(path, speech + noise, SAMPLE_RATE)
-    result = recognizer.transcribe(path)
+    result = Recognizer(ROOT / "export" / "default.onnx", threads=2).transcribe(path)
     assert result.duration_s == pytest.approx(t, abs=0.01) and t > 40
     assert len(result.words) == len(onsets)
     assert all(abs(w["start"] - onset) < 0.3 for w, onset in zip(result.words, onsets))
     assert all(w["end"] <= onset + 1.0 for w, onset in zip(result.words, onsets[1:] + [t]))
     expected = [digits[int(c.name[0])] for c in JACKSON * 3]
-    # This checkpoint learnt FSDD from tightly trimmed clips; with quiet around them it gets ~80%.
-    assert sum(w["word"] == e for w, e in zip(result.words, expected)) >= 0.7 * len(expected)
+    # FSDD's clips are tightly trimmed; with 0.25 s of quiet kept around each, 76 of these 90 are right.
+    assert sum(w["word"] == e for w, e in zip(result.words, expected)) >= 0.75 * len(expected)
 
 
 def test_runtime_works_with_torch_blocked(onnx_path):
