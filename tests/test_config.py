@@ -13,6 +13,13 @@ def test_toml_and_overrides_merge(tmp_path):
     assert config_from_dict(config_to_dict(config)) == config
 
 
+def test_override_values_are_toml():
+    config = load_config(None, ["model.bidirectional=false", "amp=true", "lr=2e-3", "max_minutes=5", 'name="x y"'])
+    assert (config.model.bidirectional, config.amp, config.lr, config.max_minutes, config.name) == (
+        False, True, 0.002, 5.0, "x y")  # fmt: skip
+    assert isinstance(config.max_minutes, float)
+
+
 def test_shipped_configs_load():
     assert load_config("configs/shared_real.toml").model.bidirectional
 
@@ -25,6 +32,11 @@ def test_shipped_configs_load():
         ("", ["model.cell=cnn"], "cell must be"),
         ("", ["epochs"], "key=value"),
         ("", ["epochs=0"], "invalid training config"),
+        ("", ["model.bidirectional=False"], "bidirectional must be a boolean: true or false, got 'False'"),
+        ("", ["epochs=2.5"], "epochs must be a whole number"),
+        ("", ["lr=fast"], "lr must be a number"),
+        ("snr_db = 3\n", [], "snr_db must be a list"),
+        ("[model]\nhidden = \"big\"\n", [], r"\[model\]: hidden must be a whole number"),
         ("epochs = = 3\n", [], "not valid TOML"),
     ],
 )

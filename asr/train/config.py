@@ -6,7 +6,6 @@ needs the TOML file again.
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import tomllib
 from dataclasses import dataclass, field
@@ -76,8 +75,8 @@ def _from_dict(cls, values: dict, where: str):
     for k, v in values.items():
         if k == "model" and cls is TrainConfig:
             v = v if isinstance(v, ModelConfig) else _from_dict(ModelConfig, v, f"{where} [model]")
-        elif isinstance(v, list):
-            v = tuple(v)
+        else:
+            v = _typed(k, v, fields[k], where)
         kwargs[k] = v
     try:
         return cls(**kwargs)
@@ -85,16 +84,37 @@ def _from_dict(cls, values: dict, where: str):
         raise ASRError(f"{where}: {e}") from None
 
 
+def _typed(key: str, value, spec: dataclasses.Field, where: str):
+    """`value` as the type of the field's default; a value of another type is refused, so that
+    a typo never reaches training as a string (bidirectional="false" would be true)."""
+    default = spec.default_factory() if spec.default is dataclasses.MISSING else spec.default
+    if isinstance(default, tuple):
+        ok = isinstance(value, (list, tuple)) and all(isinstance(x, (str, int, float)) for x in value)
+        value, kind = (tuple(value) if ok else value), "list, e.g. [1.0, 2.0]"
+    elif isinstance(default, bool):
+        ok, kind = isinstance(value, bool), "boolean: true or false"
+    elif isinstance(default, float):
+        ok, kind = isinstance(value, (int, float)) and not isinstance(value, bool), "number"
+        value = float(value) if ok else value
+    elif isinstance(default, int):
+        ok, kind = isinstance(value, int) and not isinstance(value, bool), "whole number"
+    else:
+        ok, kind = isinstance(value, str), "string"
+    if not ok:
+        raise ASRError(f"{where}: {key} must be a {kind}, got {value!r}")
+    return value
+
+
 def _parse_override(item: str) -> tuple[list[str], object]:
+    """`key=value`, the value read as TOML (true, 3, 2e-3, [0.9, 1.1], "x"); anything else
+    is a bare string (name=baseline)."""
     if "=" not in item:
         raise ASRError(f"override {item!r} must look like key=value, e.g. epochs=10 or model.hidden=128")
     key, raw = item.split("=", 1)
     try:
-        value = ast.literal_eval(raw)
-    except (ValueError, SyntaxError):
-        value = raw  # a bare string such as name=baseline
-    if isinstance(value, list):
-        value = tuple(value)
+        value = tomllib.loads(f"value = {raw}")["value"]
+    except tomllib.TOMLDecodeError:
+        value = raw
     return key.strip().split("."), value
 
 
