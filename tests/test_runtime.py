@@ -43,6 +43,12 @@ def recognizer(onnx_path):
     return Recognizer(onnx_path, threads=2)
 
 
+@pytest.fixture(scope="module")
+def shipped():
+    """The shipped default model, which learnt from clips with about 0.25 s of quiet at each end."""
+    return Recognizer(ROOT / "export" / "default.onnx", threads=2)
+
+
 def test_metadata_describes_the_model(onnx_path):
     props = {p.key: p.value for p in onnx.load(str(onnx_path)).metadata_props}
     assert json.loads(props["vocabulary"])[0] == "<blank>" and props["blank_index"] == "0"
@@ -118,7 +124,7 @@ def test_split_at_pauses_cuts_in_silence():
     assert [(s, len(p)) for s, p in split_at_pauses([short], max_s=10.0)] == [(0.0, len(short))]  # level flat: whole
 
 
-def test_quiet_around_a_short_recording_is_trimmed_before_the_model():
+def test_quiet_around_a_short_recording_is_trimmed_before_the_model(shipped):
     """Ten keywords and ten digits, each with a second of quiet either side and pink noise at 30 dB
     SNR throughout, come through the shipped model. It normalizes a piece by its mean over time:
     left in, the quiet shifts every frame, and 7 of these 20 were right."""
@@ -132,12 +138,12 @@ def test_quiet_around_a_short_recording_is_trimmed_before_the_model():
         around = np.concatenate([quiet, audio, quiet])
         floor = np.resize(noise, len(around)) * np.sqrt((audio**2).mean() / (noise**2).mean()) * 10 ** (-30 / 20)
         recordings.append(around + floor)
-    heard = [t.text for t in Recognizer(ROOT / "export" / "default.onnx", threads=2).transcribe_batch(recordings)]
+    heard = [t.text for t in shipped.transcribe_batch(recordings)]
     expected = words + "zero one two three four five six seven eight nine".split()
     assert sum(h == e for h, e in zip(heard, expected)) >= 17, heard
 
 
-def test_long_recording_is_cut_and_timed(tmp_path):
+def test_long_recording_is_cut_and_timed(tmp_path, shipped):
     """100 s of a training speaker's digits, 0.6 s pauses, pink noise at 30 dB SNR: cut at the
     pauses, one word per clip, at the time the clip was put; the shipped model hears them."""
     digits = "zero one two three four five six seven eight nine".split()
@@ -153,7 +159,7 @@ def test_long_recording_is_cut_and_timed(tmp_path):
     noise *= np.sqrt((speech**2).mean() / (noise**2).mean()) * 10 ** (-30 / 20)
     path = tmp_path / "long.flac"
     sf.write(path, speech + noise, SAMPLE_RATE)
-    result = Recognizer(ROOT / "export" / "default.onnx", threads=2).transcribe(path)
+    result = shipped.transcribe(path)
     assert result.duration_s == pytest.approx(t, abs=0.01) and t > 40
     assert len(result.words) == len(onsets)
     assert all(abs(w["start"] - onset) < 0.3 for w, onset in zip(result.words, onsets))
