@@ -18,9 +18,11 @@ from asr.audio import SAMPLE_RATE, load_audio, split_at_pauses
 from asr.intents import active_grammar, interpret
 from asr.manifest import Utterance, write_manifest
 from asr.runtime import Recognizer
-from asr.train.checkpoint import build_model, load_checkpoint
+from asr.train.checkpoint import build_model, load_checkpoint, save_checkpoint
+from asr.train.config import TrainConfig
 from asr.train.evaluate import transcribe as torch_transcribe
 from asr.train.export import export, max_abs_diff
+from asr.train.model import AcousticModel, ModelConfig
 from cli import app
 from tests.conftest import FSDD, NOISE, ROOT, SC
 
@@ -53,7 +55,7 @@ def test_metadata_describes_the_model(onnx_path):
     props = {p.key: p.value for p in onnx.load(str(onnx_path)).metadata_props}
     assert json.loads(props["vocabulary"])[0] == "<blank>" and props["blank_index"] == "0"
     assert props["sample_rate"] == "16000" and float(props["frame_shift_s"]) == 0.02
-    assert json.loads(props["model_config"])["cell"] == "lstm"
+    assert json.loads(props["model_config"]) == load_checkpoint(CHECKPOINT)["model_config"]
     assert json.loads(props["training"])["manifests"] == ["data/manifests/train.jsonl"]
     assert props["quantization"] == "none" and props["asr_version"]
     graph = onnx.load(str(onnx_path)).graph
@@ -90,6 +92,17 @@ def test_int8_is_smaller_and_measured_on_dev(tmp_path, onnx_path):
     props = {p.key: p.value for p in onnx.load(str(result.path)).metadata_props}
     assert props["quantization"] == "int8-dynamic"
     assert json.loads(props["dev_metrics"])["accuracy_by_source"]["fsdd"] == result.dev_metrics["accuracy"]
+
+
+def test_int8_of_a_gru_is_refused_in_one_line(tmp_path):
+    """onnxruntime quantizes LSTM weights but not GRU ones: a GRU's int8 file would be fp32 inside."""
+    config = TrainConfig(model=ModelConfig(cell="gru", hidden=32, layers=1))
+    save_checkpoint(tmp_path / "gru.pt", AcousticModel(config.model), config)
+    args = ["export", str(tmp_path / "gru.pt"), "--out", str(tmp_path / "gru.onnx"), "--int8"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1 and "GRU model" in result.output and "without --int8" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "gru.onnx").exists()
+    assert export(tmp_path / "gru.pt", tmp_path / "gru.onnx", dev=[]).path.is_file()  # fp32 is fine
 
 
 def test_greedy_alignment_gives_words_and_frames():

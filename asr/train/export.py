@@ -91,8 +91,8 @@ def export_graph(model: AcousticModel, path: Path) -> None:
 
 
 def quantize_int8(src: Path, dst: Path) -> None:
-    """Dynamic int8 quantization of the recurrent and output weights; the front end (Fourier
-    basis, mel filters) stays fp32, because its precision is the features' precision."""
+    """Dynamic int8 quantization of the LSTM, subsampling and output weights; the front end
+    (Fourier basis, mel filters) stays fp32, because its precision is the features' precision."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     proto = onnx.load(str(src))
@@ -101,7 +101,7 @@ def quantize_int8(src: Path, dst: Path) -> None:
     logging.getLogger().setLevel(logging.ERROR)  # its advice to pre-process is for image models
     try:
         quantize_dynamic(src, dst, weight_type=QuantType.QInt8, nodes_to_exclude=frontend,
-                         op_types_to_quantize=["LSTM", "GRU", "MatMul", "Gemm", "Conv"])  # fmt: skip
+                         op_types_to_quantize=["LSTM", "MatMul", "Gemm", "Conv"])  # fmt: skip
     finally:
         logging.getLogger().setLevel(quiet)
 
@@ -140,6 +140,9 @@ def export(checkpoint: str | os.PathLike, out: str | os.PathLike, int8: bool = F
         raise ASRError(f"--out '{out}' must end in .onnx")
     ckpt = load_checkpoint(checkpoint)
     model = build_model(ckpt).eval()
+    if int8 and model.config.cell != "lstm":  # onnxruntime has int8 kernels for LSTM, not GRU
+        raise ASRError(f"'{checkpoint}' is a GRU model and onnxruntime has int8 kernels for LSTMs only; "
+                       "export it without --int8")  # fmt: skip
     manifests = dev if dev is not None else [m for m in checkpoint_config(ckpt).dev_manifests if Path(m).is_file()]
     utterances = read_manifests(manifests) if manifests else []
     out.parent.mkdir(parents=True, exist_ok=True)
