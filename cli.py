@@ -146,7 +146,7 @@ def evaluate(
 def export_model(
     checkpoint: Annotated[Path, typer.Argument(help="a .pt checkpoint from 'asr train'")],
     out: Annotated[Path, typer.Option(help="the .onnx file to write")],
-    int8: Annotated[bool, typer.Option(help="dynamic int8 quantization of an LSTM model's weights (smaller, faster)")] = False,
+    int8: Annotated[bool, typer.Option(help="int8 weights, for LSTM models (smaller, faster)")] = False,
     dev: Annotated[list[Path] | None, typer.Option(help="manifest(s) to measure on (default: the run's dev set)")] = None,
 ):
     """Export a checkpoint to one self-describing ONNX file (front end included, metadata inside)."""
