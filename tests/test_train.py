@@ -16,7 +16,7 @@ from asr.corpora import KEYWORDS
 from asr.errors import ASRError
 from asr.manifest import read_manifest, write_manifest
 from asr.train import checkpoint, loop
-from asr.train.config import load_config
+from asr.train.config import TrainConfig, load_config
 from asr.train.evaluate import transcribe
 from cli import app
 from tests.conftest import ROOT, SC
@@ -206,3 +206,17 @@ def test_non_finite_weights_never_overwrite_a_checkpoint(overfit, tmp_path):
     with pytest.raises(ASRError, match="non-finite weights.*left as it was"):
         loop.save(overfit, "best.pt", model, config, None, None, loop.Progress(**ckpt["progress"]))
     assert (overfit / "best.pt").read_bytes() == before
+
+
+def test_schedule_resumed_with_more_data_still_ends_at_its_floor():
+    """43 epochs of 796 batches, then resumed to 80 epochs after the data grew to 962 batches an
+    epoch: the cosine must reach lr_min_ratio at the last step, not stop short of it (an
+    epochs x batches length ended this run at 7.5% of the peak instead of 2%)."""
+    config = TrainConfig(epochs=80, warmup_steps=500, lr_min_ratio=0.02)
+    resumed = loop.Progress(epoch=43, step=43 * 796)
+    total = loop.schedule_steps(config, resumed, batches_per_epoch=962)
+    assert total == 43 * 796 + 37 * 962
+    assert loop.lr_lambda(config, total)(total) == pytest.approx(0.02)
+    # Unchanged data: mid-epoch or not, the same length as a run never stopped.
+    stopped = loop.Progress(epoch=5, batch=30, step=5 * 100 + 30)
+    assert loop.schedule_steps(config, stopped, 100) == loop.schedule_steps(config, loop.Progress(), 100) == 8000

@@ -104,6 +104,12 @@ def ignore_interrupts(worker_id: int) -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])
 
 
+def schedule_steps(config: TrainConfig, progress: Progress, batches_per_epoch: int) -> int:
+    """The schedule's length: the steps taken plus those left at the current epoch length, so a
+    run resumed with more data or more epochs still decays to its floor at the last epoch."""
+    return progress.step + (config.epochs - progress.epoch) * batches_per_epoch - progress.batch
+
+
 def lr_lambda(config: TrainConfig, total_steps: int):
     """Linear warm-up to the peak, then cosine decay to lr_min_ratio of it."""
 
@@ -268,13 +274,12 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
         loader = DataLoader(train_set, batch_sampler=sampler, collate_fn=collate, num_workers=config.num_workers,
                             worker_init_fn=ignore_interrupts, generator=torch.Generator())  # fmt: skip
         optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-        total_steps = config.epochs * len(sampler)
-        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(config, total_steps))
-        progress = Progress()
+        progress = Progress(**ckpt["progress"]) if ckpt else Progress()
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(config, schedule_steps(config, progress,
+                                                                                             len(sampler))))
         if ckpt:
             optimizer.load_state_dict(ckpt["optimizer"])
             scheduler.load_state_dict(ckpt["scheduler"])
-            progress = Progress(**ckpt["progress"])
             torch.set_rng_state(ckpt["rng"])
             if ckpt.get("cuda_rng") is not None and torch.cuda.is_available():
                 torch.cuda.set_rng_state(ckpt["cuda_rng"])
