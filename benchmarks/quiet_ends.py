@@ -13,7 +13,6 @@ import argparse
 import numpy as np
 from tqdm import tqdm
 
-from asr import ctc
 from asr.audio import SAMPLE_RATE, load_audio
 from asr.manifest import read_manifest
 from asr.metrics import error_rates
@@ -46,7 +45,6 @@ def main():
     conditions = [("as is", 0.0, None)]
     conditions += [(f"+{s:g} s zeros", s, None) for s in args.seconds]
     conditions += [(f"+{s:g} s noise at -60 dBFS", s, -60.0) for s in args.seconds]
-    info = recognizer.info
     print(f"{args.model} on {args.data} ({len(clips)} clips): CER, model alone / through the runtime")
     for name, seconds, level in conditions:
         rng = np.random.default_rng(0)
@@ -54,9 +52,10 @@ def main():
         alone = []
         for b in tqdm(range(0, len(audios), args.batch), desc=name, unit="batch", leave=False):
             for lp in recognizer.log_probs(audios[b : b + args.batch]):
-                alone.append(ctc.greedy(lp, info.chars, info.blank_index).text)
+                alone.append(recognizer.decode(lp)[0].text)  # greedy: no grammar, beam 1
         trimmed = [t.text for t in recognizer.transcribe_batch(audios, batch_size=args.batch)]
-        print(f"  {name:28s} {100 * error_rates(refs, alone)['cer']:5.1f}% / {100 * error_rates(refs, trimmed)['cer']:5.1f}%")
+        cer_alone, cer_trimmed = (100 * error_rates(refs, hyps)["cer"] for hyps in (alone, trimmed))
+        print(f"  {name:28s} {cer_alone:5.1f}% / {cer_trimmed:5.1f}%")
 
 
 if __name__ == "__main__":

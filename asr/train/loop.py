@@ -275,8 +275,8 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
                             worker_init_fn=ignore_interrupts, generator=torch.Generator())  # fmt: skip
         optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
         progress = Progress(**ckpt["progress"]) if ckpt else Progress()
-        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(config, schedule_steps(config, progress,
-                                                                                             len(sampler))))
+        steps = schedule_steps(config, progress, len(sampler))
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(config, steps))
         if ckpt:
             optimizer.load_state_dict(ckpt["optimizer"])
             scheduler.load_state_dict(ckpt["scheduler"])
