@@ -105,6 +105,20 @@ def test_int8_of_a_gru_is_refused_in_one_line(tmp_path):
     assert export(tmp_path / "gru.pt", tmp_path / "gru.onnx", dev=[]).path.is_file()  # fp32 is fine
 
 
+def test_a_conv2d_model_exports_with_parity_and_int8(tmp_path):
+    config = TrainConfig(model=ModelConfig(conv="2d", conv2d_channels=8, hidden=32, layers=1))
+    torch_model = AcousticModel(config.model).eval()
+    save_checkpoint(tmp_path / "conv2d.pt", torch_model, config)
+    fp32 = export(tmp_path / "conv2d.pt", tmp_path / "conv2d.onnx", dev=[])
+    assert fp32.parity <= 1e-4
+    rng = np.random.default_rng(3)
+    audios = [0.1 * rng.standard_normal(int(s * SAMPLE_RATE)).astype(np.float32) for s in (0.2, 4.1, 1.3)]
+    assert max_abs_diff(torch_model, Recognizer(fp32.path), audios) <= 1e-4  # one padded batch, other lengths
+    int8 = export(tmp_path / "conv2d.pt", tmp_path / "conv2d-int8.onnx", int8=True, dev=[])
+    assert int8.size_bytes < fp32.size_bytes
+    assert max_abs_diff(torch_model, Recognizer(int8.path), audios) <= 0.5
+
+
 def test_greedy_alignment_gives_words_and_frames():
     chars = ("<blank>", " ", "a", "b")
     path = [0, 2, 2, 0, 3, 1, 1, 0, 3, 3, 0]  # "ab b": a at 1-2, b at 4, space, b at 8-9

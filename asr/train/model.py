@@ -1,5 +1,9 @@
 """The acoustic model: PCM -> log-mel -> [conv subsampling x2] -> RNN x N -> Linear -> log-softmax.
 
+The subsampling convolution is 1-D (one kernel across all mel bins) or 2-D (small kernels over
+(mel, time) patches, shared along the mel axis, as in DeepSpeech 2 and ESPnet's Conv2dSubsampling):
+the 2-D one sees a formant that a new speaker says a few bins higher with the same weights.
+
 Padding is handled with length masks, not packed sequences (they don't export to ONNX): the
 backward direction reverses each utterance within its own length, so a padded batch gives
 every utterance exactly the outputs it gets alone.
@@ -14,14 +18,16 @@ from torch import nn
 
 from asr import vocab
 from asr.audio import N_MELS
-from asr.train.features import LogMel, frame_lengths, normalize
+from asr.train.features import LogMel, frame_lengths, normalize, time_mask
 
 
 @dataclass(frozen=True)
 class ModelConfig:
     n_mels: int = N_MELS  # log-mel bins from the front end
     subsample: bool = True  # conv subsampling x2 in time: 10 ms -> 20 ms frames
-    conv_channels: int = 256  # width of the subsampling convolution's output
+    conv: str = "1d"  # the subsampling convolution: "1d" across all mel bins, "2d" over (mel, time) patches
+    conv_channels: int = 256  # width of the subsampling's output, the first recurrent layer's input
+    conv2d_channels: int = 32  # feature maps of each 2-D convolution ("2d" only)
     cell: str = "lstm"  # "lstm" | "gru"
     bidirectional: bool = True  # read forward and backward (needs the whole utterance)
     hidden: int = 160  # units per direction per layer
@@ -32,7 +38,11 @@ class ModelConfig:
     def __post_init__(self):
         if self.cell not in ("lstm", "gru"):
             raise ValueError(f"model.cell must be 'lstm' or 'gru', got {self.cell!r}")
-        for name in ("n_mels", "conv_channels", "hidden", "layers", "vocab_size"):
+        if self.conv not in ("1d", "2d"):
+            raise ValueError(f"model.conv must be '1d' or '2d', got {self.conv!r}")
+        if self.conv == "2d" and not self.subsample:
+            raise ValueError("model.conv='2d' is a subsampling convolution: set model.subsample=true or conv='1d'")
+        for name in ("n_mels", "conv_channels", "conv2d_channels", "hidden", "layers", "vocab_size"):
             if getattr(self, name) < 1:
                 raise ValueError(f"model.{name} must be >= 1, got {getattr(self, name)}")
         if not 0.0 <= self.dropout < 1.0:
@@ -62,6 +72,31 @@ class Subsample(nn.Module):
         return x, torch.div(lengths - 1, 2, rounding_mode="floor") + 1
 
 
+class Subsample2d(nn.Module):
+    """(batch, n_mels, frames) -> (batch, ceil(frames/2), channels): two 3x3 convs + ReLU, each
+    halving the mel axis (the first also time), then a linear map of the flattened maps.
+
+    Frames past an utterance's length are zeroed between the convs, so a padded batch gives each
+    utterance what it gets alone.
+    """
+
+    def __init__(self, n_mels: int, maps: int, channels: int):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, maps, kernel_size=3, stride=2, padding=1)  # stride (mel, time)
+        self.conv2 = nn.Conv2d(maps, maps, kernel_size=3, stride=(2, 1), padding=1)
+        mels = (n_mels + 1) // 2
+        mels = (mels + 1) // 2
+        self.linear = nn.Linear(maps * mels, channels)
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        lengths = torch.div(lengths - 1, 2, rounding_mode="floor") + 1
+        x = torch.relu(self.conv1(x.unsqueeze(1)))  # (batch, maps, n_mels/2, frames/2)
+        x = x * time_mask(lengths, x.shape[-1])[:, None, None, :].to(x.dtype)
+        x = torch.relu(self.conv2(x))  # (batch, maps, n_mels/4, frames/2)
+        x = x.permute(0, 3, 1, 2).flatten(2)  # (batch, frames/2, maps * n_mels/4)
+        return self.linear(x), lengths  # (batch, frames/2, channels)
+
+
 class RecurrentLayer(nn.Module):
     """One (bi)directional LSTM/GRU layer: (batch, time, d_in) -> (batch, time, hidden * directions)."""
 
@@ -84,7 +119,12 @@ class AcousticModel(nn.Module):
         super().__init__()
         self.config = config
         self.frontend = LogMel(config.n_mels)
-        self.subsample = Subsample(config.n_mels, config.conv_channels) if config.subsample else None
+        if not config.subsample:
+            self.subsample = None
+        elif config.conv == "1d":
+            self.subsample = Subsample(config.n_mels, config.conv_channels)
+        else:
+            self.subsample = Subsample2d(config.n_mels, config.conv2d_channels, config.conv_channels)
         d = config.conv_channels if config.subsample else config.n_mels
         directions = 2 if config.bidirectional else 1
         self.layers = nn.ModuleList()
