@@ -60,6 +60,11 @@ def reverse_padded(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
     return torch.gather(x, 1, index.unsqueeze(-1).expand_as(x))
 
 
+def halved(lengths: torch.Tensor) -> torch.Tensor:
+    """Frames after a kernel-3, stride-2, padding-1 convolution in time: ceil(frames / 2)."""
+    return torch.div(lengths - 1, 2, rounding_mode="floor") + 1
+
+
 class Subsample(nn.Module):
     """(batch, n_mels, frames) -> (batch, ceil(frames/2), channels): one strided conv + ReLU."""
 
@@ -69,7 +74,7 @@ class Subsample(nn.Module):
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         x = torch.relu(self.conv(x)).transpose(1, 2)  # (batch, frames/2, channels)
-        return x, torch.div(lengths - 1, 2, rounding_mode="floor") + 1
+        return x, halved(lengths)
 
 
 class Subsample2d(nn.Module):
@@ -84,12 +89,11 @@ class Subsample2d(nn.Module):
         super().__init__()
         self.conv1 = nn.Conv2d(1, maps, kernel_size=3, stride=2, padding=1)  # stride (mel, time)
         self.conv2 = nn.Conv2d(maps, maps, kernel_size=3, stride=(2, 1), padding=1)
-        mels = (n_mels + 1) // 2
-        mels = (mels + 1) // 2
+        mels = (n_mels + 3) // 4  # each conv halves the mel axis, rounding up
         self.linear = nn.Linear(maps * mels, channels)
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        lengths = torch.div(lengths - 1, 2, rounding_mode="floor") + 1
+        lengths = halved(lengths)
         x = torch.relu(self.conv1(x.unsqueeze(1)))  # (batch, maps, n_mels/2, frames/2)
         x = x * time_mask(lengths, x.shape[-1])[:, None, None, :].to(x.dtype)
         x = torch.relu(self.conv2(x))  # (batch, maps, n_mels/4, frames/2)
