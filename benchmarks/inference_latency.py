@@ -11,6 +11,7 @@ engine can take.
 """
 
 import argparse
+import math
 import subprocess
 import sys
 import tempfile
@@ -60,14 +61,14 @@ def multiply_adds(model: torch.nn.Module, audio: np.ndarray) -> int:
         out = output[0] if isinstance(output, tuple) else output
         if isinstance(module, LogMel):  # the STFT's Fourier basis and the mel filters, every frame
             total += out.shape[0] * out.shape[-1] * (module.basis.numel() + module.mel.numel())
-        elif isinstance(module, torch.nn.Conv1d):
-            total += out.numel() * module.in_channels // module.groups * module.kernel_size[0]
+        elif isinstance(module, (torch.nn.Conv1d, torch.nn.Conv2d)):
+            total += out.numel() * module.in_channels // module.groups * math.prod(module.kernel_size)
         elif isinstance(module, torch.nn.Linear):
             total += out.numel() * module.in_features
         elif isinstance(module, (torch.nn.LSTM, torch.nn.GRU)):  # input and recurrent weights, every step
             total += out.shape[0] * out.shape[1] * sum(w.shape[0] * w.shape[1] for w in module.all_weights[0][:2])
 
-    kinds = (LogMel, torch.nn.Conv1d, torch.nn.Linear, torch.nn.LSTM, torch.nn.GRU)
+    kinds = (LogMel, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Linear, torch.nn.LSTM, torch.nn.GRU)
     hooks = [m.register_forward_hook(count) for m in model.modules() if isinstance(m, kinds)]
     with torch.inference_mode():
         model(torch.from_numpy(audio)[None], torch.tensor([len(audio)]))
@@ -113,8 +114,9 @@ def main():
     rng = np.random.default_rng(0)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        files = {"onnx-fp32": export(args.checkpoint, tmp / "fp32.onnx", dev=[]).path,
-                 "onnx-int8": export(args.checkpoint, tmp / "int8.onnx", int8=True, dev=[]).path}  # fmt: skip
+        files = {"onnx-fp32": export(args.checkpoint, tmp / "fp32.onnx", dev=[]).path}
+        if model.config.cell == "lstm":  # onnxruntime has int8 kernels for LSTMs, not GRUs
+            files["onnx-int8"] = export(args.checkpoint, tmp / "int8.onnx", int8=True, dev=[]).path
         print(f"checkpoint {Path(args.checkpoint).stat().st_size / 1e6:.1f} MB; "
               + "; ".join(f"{k} {p.stat().st_size / 1e6:.1f} MB" for k, p in files.items()))  # fmt: skip
         print("| engine | threads | audio | p50 ms | p95 ms | real-time factor |")
