@@ -25,7 +25,7 @@ import torch
 from asr import ctc
 from asr.runtime import Recognizer
 from asr.train.checkpoint import build_model, load_checkpoint
-from asr.train.export import export
+from asr.train.export import export, quantizable
 from asr.train.features import LogMel
 
 
@@ -115,7 +115,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         files = {"onnx-fp32": export(args.checkpoint, tmp / "fp32.onnx", dev=[]).path}
-        if model.config.cell == "lstm":  # onnxruntime has int8 kernels for LSTMs, not GRUs
+        if quantizable(model.config):
             files["onnx-int8"] = export(args.checkpoint, tmp / "int8.onnx", int8=True, dev=[]).path
         print(f"checkpoint {Path(args.checkpoint).stat().st_size / 1e6:.1f} MB; "
               + "; ".join(f"{k} {p.stat().st_size / 1e6:.1f} MB" for k, p in files.items()))  # fmt: skip

@@ -28,7 +28,7 @@ from asr.errors import ASRError
 from asr.manifest import Utterance
 from asr.train.checkpoint import build_model, checkpoint_config, load_checkpoint
 from asr.train.data import read_manifests
-from asr.train.model import AcousticModel
+from asr.train.model import AcousticModel, ModelConfig
 
 OPSET = 17
 
@@ -90,6 +90,11 @@ def export_graph(model: AcousticModel, path: Path) -> None:
         )  # fmt: skip
 
 
+def quantizable(config: ModelConfig) -> bool:
+    """Whether --int8 applies: onnxruntime has int8 kernels for LSTM weights, not GRU ones."""
+    return config.cell == "lstm"
+
+
 def quantize_int8(src: Path, dst: Path) -> None:
     """Dynamic int8 quantization of the LSTM, subsampling and output weights; the front end
     (Fourier basis, mel filters) stays fp32, because its precision is the features' precision."""
@@ -140,7 +145,7 @@ def export(checkpoint: str | os.PathLike, out: str | os.PathLike, int8: bool = F
         raise ASRError(f"--out '{out}' must end in .onnx")
     ckpt = load_checkpoint(checkpoint)
     model = build_model(ckpt).eval()
-    if int8 and model.config.cell != "lstm":  # onnxruntime has int8 kernels for LSTM, not GRU
+    if int8 and not quantizable(model.config):
         raise ASRError(f"'{checkpoint}' is a GRU model and onnxruntime has int8 kernels for LSTMs only; "
                        "export it without --int8")  # fmt: skip
     manifests = dev if dev is not None else [m for m in checkpoint_config(ckpt).dev_manifests if Path(m).is_file()]
