@@ -3,7 +3,7 @@ import torch
 import torchaudio
 
 from asr.audio import HOP_LENGTH, N_FFT, N_MELS, SAMPLE_RATE, WIN_LENGTH, load_audio
-from asr.train.features import LOG_FLOOR, LogMel, frame_lengths, normalize
+from asr.train.features import LOG_FLOOR, LogMel, frame_lengths
 from asr.train.model import AcousticModel, ModelConfig, count_parameters, reverse_padded
 
 
@@ -39,8 +39,8 @@ def test_reverse_padded_reverses_within_each_length():
 @pytest.mark.parametrize(
     "config",
     [ModelConfig(), ModelConfig(cell="gru"), ModelConfig(bidirectional=False), ModelConfig(subsample=False, hidden=32),
-     ModelConfig(cell="gru", conv="2d"), ModelConfig(norm="speech")],
-    ids=["bilstm", "bigru", "lstm", "no-subsample", "bigru-conv2d", "speech-norm"],
+     ModelConfig(cell="gru", conv="2d")],
+    ids=["bilstm", "bigru", "lstm", "no-subsample", "bigru-conv2d"],
 )
 def test_padding_in_a_batch_changes_nothing(config):
     torch.manual_seed(0)
@@ -63,27 +63,6 @@ def test_bad_model_config_values():
         ModelConfig(conv="3d")
     with pytest.raises(ValueError, match="subsample=true"):
         ModelConfig(conv="2d", subsample=False)
-    with pytest.raises(ValueError, match="'mean' or 'speech'"):
-        ModelConfig(norm="cmvn")
-
-
-@pytest.mark.parametrize("quiet", ["zeros", "noise floor 50 dB down"])
-def test_speech_only_normalization_ignores_quiet_around_the_speech(fsdd_clip, quiet):
-    """A tightly cut digit and the same digit with 0.3 s of quiet at each end: normalized over
-    speech frames only, the digit's frames stay (a noise floor touches only the edge frames);
-    over all frames, every one moves by several units of log power."""
-    torch.manual_seed(0)
-    speech = torch.from_numpy(load_audio(fsdd_clip))
-    pad = 30 * HOP_LENGTH  # whole frames, so the padded clip's frames line up with the clip's own
-    side = torch.zeros(pad) if quiet == "zeros" else speech.abs().max() * 10 ** (-50 / 20) * torch.randn(pad)
-    feats = LogMel()(torch.stack([torch.nn.functional.pad(speech, (0, 2 * pad)), torch.cat([side, speech, side])]))
-    n = int(frame_lengths(torch.tensor(len(speech))))
-    lengths = torch.tensor([n, feats.shape[-1]])
-    moved = {}
-    for speech_only in (True, False):
-        out = normalize(feats, lengths, speech_only=speech_only)  # (2, n_mels, frames)
-        moved[speech_only] = (out[0, :, 2 : n - 2] - out[1, :, 32 : 28 + n]).abs().mean()
-    assert moved[True] <= (1e-5 if quiet == "zeros" else 0.05) and moved[False] >= 2.0, moved
 
 
 def test_conv2d_subsampling_shares_weights_along_the_mel_axis():

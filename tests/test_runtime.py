@@ -121,20 +121,6 @@ def test_a_conv2d_model_exports_with_parity_and_int8(tmp_path):
     assert max_abs_diff(torch_model, Recognizer(int8.path), audios) <= 0.5
 
 
-def test_a_speech_normalized_model_exports_with_parity(tmp_path):
-    """Speech-only normalization (a threshold below each utterance's loudest frame) runs the same
-    in onnxruntime, on clips with quiet around them and in a padded batch."""
-    config = TrainConfig(model=ModelConfig(norm="speech", hidden=32, layers=1))
-    torch_model = AcousticModel(config.model).eval()
-    save_checkpoint(tmp_path / "speech.pt", torch_model, config)
-    fp32 = export(tmp_path / "speech.pt", tmp_path / "speech.onnx", dev=[])
-    rng = np.random.default_rng(4)
-    quiet = np.zeros(int(0.4 * SAMPLE_RATE), np.float32)
-    audios = [np.concatenate([quiet, 0.1 * rng.standard_normal(int(s * SAMPLE_RATE)).astype(np.float32), quiet])
-              for s in (0.3, 2.2)] + [load_audio(JACKSON[0])]  # fmt: skip
-    assert fp32.parity <= 1e-4 and max_abs_diff(torch_model, Recognizer(fp32.path), audios) <= 1e-4
-
-
 def test_greedy_alignment_gives_words_and_frames():
     chars = ("<blank>", " ", "a", "b")
     path = [0, 2, 2, 0, 3, 1, 1, 0, 3, 3, 0]  # "ab b": a at 1-2, b at 4, space, b at 8-9

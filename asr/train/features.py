@@ -16,8 +16,6 @@ from torch import nn
 from asr.audio import HOP_LENGTH, N_FFT, N_MELS, SAMPLE_RATE, WIN_LENGTH
 
 LOG_FLOOR = 1e-6  # power floor before the log: about -60 dB below a full-scale sine
-SPEECH_RANGE_DB = 30.0  # frames this far below the loudest count as quiet for normalize(speech_only=True)
-SPEECH_RANGE = SPEECH_RANGE_DB / 10 * math.log(10)  # the same in natural-log power
 
 
 def frame_lengths(sample_lengths: torch.Tensor) -> torch.Tensor:
@@ -59,19 +57,11 @@ def time_mask(lengths: torch.Tensor, max_len: int) -> torch.Tensor:
     return torch.arange(max_len, device=lengths.device)[None, :] < lengths[:, None]
 
 
-def normalize(feats: torch.Tensor, lengths: torch.Tensor, speech_only: bool = False) -> torch.Tensor:
-    """Per-utterance mean removal per mel bin; padded frames set to 0.
+def normalize(feats: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """Per-utterance mean removal per mel bin over valid frames; padded frames set to 0.
 
     (batch, n_mels, frames) -> same. Removing the mean cancels microphone colour and gain.
-    speech_only: the mean over the frames within SPEECH_RANGE_DB of the utterance's loudest frame,
-    so quiet around the speech (digital silence, a low noise floor) leaves the speech's features
-    unchanged; over every valid frame, the mean moves with the amount of quiet.
     """
-    mask = time_mask(lengths, feats.shape[-1]).unsqueeze(1)  # (batch, 1, frames)
-    weights = mask.to(feats.dtype)
-    if speech_only:
-        energy = torch.logsumexp(feats, dim=1, keepdim=True)  # (batch, 1, frames) log power per frame
-        loudest = energy.masked_fill(~mask, -math.inf).amax(-1, keepdim=True)  # (batch, 1, 1)
-        weights = weights * (energy >= loudest - SPEECH_RANGE).to(feats.dtype)
-    mean = (feats * weights).sum(-1, keepdim=True) / weights.sum(-1, keepdim=True).clamp(min=1)
-    return (feats - mean) * mask.to(feats.dtype)
+    mask = time_mask(lengths, feats.shape[-1]).unsqueeze(1).to(feats.dtype)  # (batch, 1, frames)
+    mean = (feats * mask).sum(-1, keepdim=True) / lengths.clamp(min=1)[:, None, None].to(feats.dtype)
+    return (feats - mean) * mask

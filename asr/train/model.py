@@ -28,7 +28,6 @@ class ModelConfig:
     conv: str = "1d"  # the subsampling convolution: "1d" across all mel bins, "2d" over (mel, time) patches
     conv_channels: int = 256  # width of the subsampling's output, the first recurrent layer's input
     conv2d_channels: int = 32  # feature maps of each 2-D convolution ("2d" only)
-    norm: str = "mean"  # per-utterance log-mel mean removal over "mean": every frame, "speech": loud frames only
     cell: str = "lstm"  # "lstm" | "gru"
     bidirectional: bool = True  # read forward and backward (needs the whole utterance)
     hidden: int = 160  # units per direction per layer
@@ -41,8 +40,6 @@ class ModelConfig:
             raise ValueError(f"model.cell must be 'lstm' or 'gru', got {self.cell!r}")
         if self.conv not in ("1d", "2d"):
             raise ValueError(f"model.conv must be '1d' or '2d', got {self.conv!r}")
-        if self.norm not in ("mean", "speech"):
-            raise ValueError(f"model.norm must be 'mean' or 'speech', got {self.norm!r}")
         if self.conv == "2d" and not self.subsample:
             raise ValueError("model.conv='2d' is a subsampling convolution: set model.subsample=true or conv='1d'")
         for name in ("n_mels", "conv_channels", "conv2d_channels", "hidden", "layers", "vocab_size"):
@@ -144,7 +141,7 @@ class AcousticModel(nn.Module):
     def features(self, audio: torch.Tensor, audio_lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(batch, samples), (batch,) -> normalized log-mels (batch, n_mels, frames), frame lengths."""
         lengths = frame_lengths(audio_lengths)
-        return normalize(self.frontend(audio), lengths, speech_only=self.config.norm == "speech"), lengths
+        return normalize(self.frontend(audio), lengths), lengths
 
     def encode(self, feats: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(batch, n_mels, frames) -> log-probs (batch, frames', vocab), frames' lengths."""
