@@ -3,6 +3,7 @@ both ends of every clip, read by the model alone and through the runtime (which 
 recording's quiet ends to 0.25 s before the model).
 
     python benchmarks/quiet_ends.py --model export/default.onnx --data data/manifests/dev.jsonl
+    python benchmarks/quiet_ends.py --model M --source fsdd --seconds 0.05 0.1 0.3   # tightly cut digits
 
 The acoustic model normalizes a clip by its mean over time, so quiet around a word shifts every
 frame unless the model learnt from clips with quiet around them (`pad_s` in the training config).
@@ -36,16 +37,18 @@ def main():
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--seconds", type=float, nargs="+", default=[0.5, 1.0], help="quiet added at each end")
     parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--source", default=None, help="only the clips of this manifest source (e.g. fsdd)")
     args = parser.parse_args()
 
     recognizer = Recognizer(args.model, threads=args.threads)
-    utterances = read_manifest(args.data)
+    utterances = [u for u in read_manifest(args.data) if args.source in (None, u.source)]
     refs = [u.text for u in utterances]
     clips = [load_audio(u.audio) for u in tqdm(utterances, desc="loading", unit="clip")]
     conditions = [("as is", 0.0, None)]
     conditions += [(f"+{s:g} s zeros", s, None) for s in args.seconds]
     conditions += [(f"+{s:g} s noise at -60 dBFS", s, -60.0) for s in args.seconds]
-    print(f"{args.model} on {args.data} ({len(clips)} clips): CER, model alone / through the runtime")
+    print(f"{args.model} on {args.data} ({len(clips)} clips): CER and exact transcripts, "
+          "model alone / through the runtime")
     for name, seconds, level in conditions:
         rng = np.random.default_rng(0)
         audios = [with_quiet(c, seconds, level, rng) if seconds else c for c in clips]
@@ -55,7 +58,8 @@ def main():
                 alone.append(recognizer.decode(lp)[0].text)  # greedy: no grammar, beam 1
         trimmed = [t.text for t in recognizer.transcribe_batch(audios, batch_size=args.batch)]
         cer_alone, cer_trimmed = (100 * error_rates(refs, hyps)["cer"] for hyps in (alone, trimmed))
-        print(f"  {name:28s} {cer_alone:5.1f}% / {cer_trimmed:5.1f}%")
+        exact_alone, exact_trimmed = (100 * np.mean([h == r for h, r in zip(hyps, refs)]) for hyps in (alone, trimmed))
+        print(f"  {name:28s} CER {cer_alone:5.1f}% / {cer_trimmed:5.1f}%   exact {exact_alone:5.1f}% / {exact_trimmed:5.1f}%")
 
 
 if __name__ == "__main__":
