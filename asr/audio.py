@@ -156,6 +156,16 @@ def _pauses(audio: np.ndarray, sr: int, min_pause_s: float) -> tuple[list[int], 
     return [c for c in cuts if 0 < c < len(audio)], speech
 
 
+def trim_to_speech(audio: np.ndarray, keep_s: float = 0.05, sr: int = SAMPLE_RATE) -> np.ndarray:
+    """The audio from its first to its last speech frame, with up to `keep_s` of quiet on each
+    side, as tightly as FSDD's clips are cut. Audio whose level barely varies comes back whole."""
+    _, speech = _pauses(audio, sr, min_pause_s=1.0)
+    if speech is None:
+        return audio
+    hop, margin, voiced = sr // 100, int(keep_s * 100), np.flatnonzero(speech)
+    return audio[max(0, (voiced[0] - margin) * hop) : (voiced[-1] + 1 + margin) * hop]
+
+
 def split_at_pauses(
     blocks: Iterable[np.ndarray], max_s: float = 20.0, min_pause_s: float = 0.3, keep_quiet_s: float = 0.25,
     sr: int = SAMPLE_RATE,

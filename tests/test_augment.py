@@ -42,6 +42,18 @@ def test_padding_adds_quiet_at_both_ends(sc_clip):
     assert torch.equal(padded[start : start + len(audio)], audio)  # the clip itself, untouched
 
 
+def test_trim_cuts_a_speech_commands_clip_to_its_word(sc_clip):
+    """A 1 s Speech Commands clip cut as tightly as FSDD's: shorter, the word's loudest part kept,
+    and the same samples; a clip of steady noise has no edges to cut."""
+    audio = torch.from_numpy(load_audio(sc_clip))
+    trimmed = augment_waveform(audio, _config("trim_prob=1.0"), [], torch.Generator().manual_seed(0))
+    assert 0.2 * SAMPLE_RATE < len(trimmed) < 0.8 * len(audio)
+    start = int(np.flatnonzero((audio.unfold(0, len(trimmed), 1) == trimmed).all(dim=1))[0])  # where it came from
+    assert start <= int(audio.abs().argmax()) < start + len(trimmed)
+    noise = torch.from_numpy(load_noises(str(NOISE))[0][: SAMPLE_RATE].numpy())
+    assert torch.equal(augment_waveform(noise, _config("trim_prob=1.0"), [], torch.Generator()), noise.clamp(-1, 1))
+
+
 def test_frequency_warp_moves_formants():
     feats = torch.zeros(3, 80, 4)
     feats[:, 40] = 1.0  # one spectral peak

@@ -1,4 +1,4 @@
-"""Training-time augmentation (torchaudio): speed, padding, telephone band, gain and background
+"""Training-time augmentation (torchaudio): a tight cut, speed, padding, telephone band, gain and background
 noise on the waveform; vocal-tract length perturbation and SpecAugment on the log-mels.
 
 Waveform augmentation is a pure function of (utterance, generator); the generator is seeded from
@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 import torchaudio.functional as F
 
-from asr.audio import SAMPLE_RATE, load_audio
+from asr.audio import SAMPLE_RATE, load_audio, trim_to_speech
 from asr.errors import ASRError
 from asr.train.config import TrainConfig
 
@@ -37,8 +37,10 @@ def _uniform(g: torch.Generator, low: float, high: float) -> float:
 def augment_waveform(
     audio: torch.Tensor, config: TrainConfig, noises: list[torch.Tensor], g: torch.Generator
 ) -> torch.Tensor:
-    """(samples,) -> (samples',): speed perturbation, silence padding, telephone band, random gain,
-    background noise at random SNR."""
+    """(samples,) -> (samples',): a tight cut to the speech, speed perturbation, silence padding,
+    telephone band, random gain, background noise at random SNR."""
+    if config.trim_prob > 0 and torch.rand((), generator=g).item() < config.trim_prob:  # as tight as FSDD's clips
+        audio = torch.from_numpy(trim_to_speech(audio.numpy()))
     factor = config.speed_factors[torch.randint(len(config.speed_factors), (), generator=g).item()]
     if factor != 1.0:  # play faster by `factor`: treat the clip as sampled at factor * 16 kHz
         audio = F.resample(audio, int(round(SAMPLE_RATE * factor)), SAMPLE_RATE)

@@ -35,6 +35,7 @@ class TrainConfig:
     noise_prob: float = 0.6  # fraction of utterances mixed with background noise
     snr_db: tuple[float, float] = (0.0, 30.0)  # noise SNR range, drawn uniformly
     gain_db: tuple[float, float] = (-12.0, 6.0)  # random level change
+    trim_prob: float = 0.0  # fraction of utterances cut to their speech first, as tightly as FSDD's clips
     pad_s: float = 0.0  # up to this much silence added at each end (noise, when mixed, fills it)
     band_limit_prob: float = 0.0  # fraction of utterances passed through 8 kHz sampling (telephone band)
     freq_warp: tuple[float, float] = (1.0, 1.0)  # vocal-tract length perturbation factor range
@@ -55,6 +56,7 @@ class TrainConfig:
             "noise_prob": 0.0 <= self.noise_prob <= 1.0,
             "pad_s": self.pad_s >= 0.0,
             "band_limit_prob": 0.0 <= self.band_limit_prob <= 1.0,
+            "trim_prob": 0.0 <= self.trim_prob <= 1.0,
             "freq_warp": 0 < self.freq_warp[0] <= self.freq_warp[1],
             "speed_factors": len(self.speed_factors) > 0 and all(f > 0 for f in self.speed_factors),
             "snr_db": self.snr_db[0] <= self.snr_db[1],
