@@ -1,5 +1,5 @@
-"""Training-time augmentation (torchaudio): a tight cut, speed, padding, telephone band, gain and background
-noise on the waveform; vocal-tract length perturbation and SpecAugment on the log-mels.
+"""Training-time augmentation (torchaudio): a tight cut, speed, padding, telephone band, gain and
+background noise on the waveform; vocal-tract length perturbation and SpecAugment on the log-mels.
 
 Waveform augmentation is a pure function of (utterance, generator); the generator is seeded from
 (seed, epoch, index), so a resumed run and any number of DataLoader workers draw exactly the
