@@ -120,6 +120,17 @@ def test_resume_with_another_model_shape_is_refused(overfit, twenty):
         loop.train(config, resume=True)
 
 
+def test_fine_tuning_starts_from_the_checkpoint_weights(overfit, twenty, tmp_path):
+    """One epoch at a tiny learning rate keeps what the start checkpoint knows; a new model knows nothing."""
+    run = loop.train(tiny_config(twenty, tmp_path, "name='tuned'", "epochs=1", "lr=1e-6",
+                                 f"init_from='{overfit / 'best.pt'}'"))  # fmt: skip
+    utterances = read_manifest(twenty)
+    hyps = transcribe(checkpoint.build_model(checkpoint.load_checkpoint(run / "last.pt")), utterances)
+    assert metrics.error_rates([u.text for u in utterances], hyps)["cer"] < 0.05, hyps
+    with pytest.raises(ASRError, match="differs from the config.*hidden"):
+        loop.train(tiny_config(twenty, tmp_path, "name='other'", "model.hidden=64", f"init_from='{overfit / 'best.pt'}'"))
+
+
 def test_new_run_over_existing_checkpoints_is_refused(overfit, twenty):
     with pytest.raises(ASRError, match="--resume"):
         loop.train(tiny_config(twenty, overfit.parent, "name='overfit'"))

@@ -58,7 +58,8 @@ def checkpoint_config(ckpt: dict) -> TrainConfig:
 
 
 def build_model(ckpt: dict, expected: ModelConfig | None = None) -> AcousticModel:
-    """The checkpoint's model with its weights; `expected` guards a resume against a changed shape."""
+    """The checkpoint's model with its weights; `expected` guards a resume or a fine-tuning run
+    against a changed shape."""
     config = ModelConfig(**ckpt["model_config"])
     if expected is not None and expected != config:
         changed = {
@@ -66,7 +67,7 @@ def build_model(ckpt: dict, expected: ModelConfig | None = None) -> AcousticMode
         }
         raise ASRError(
             f"the checkpoint's model differs from the config (checkpoint, config): {changed}; "
-            "resume with the same [model] settings or start a new run name"
+            "give the config the checkpoint's [model] settings, or start a new run name"
         )
     model = AcousticModel(config)
     model.load_state_dict(ckpt["model"])
