@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
+from importlib import resources
 
 from text_to_num import text2num
 
 from asr.datetimes import DateTimeError, parse_datetime, parse_duration
-from asr.grammar import TEXT_TYPE, Context, Grammar, load_context
+from asr.grammar import TEXT_TYPE, Context, Grammar, load_context, word_trie
 
 TYPES_YAML = r"""
 context:
@@ -113,8 +114,15 @@ def commands_context() -> Context:
     return load_context(COMMANDS_YAML, "<built-in context>")
 
 
+@cache
+def english_words():
+    """The words free text (a reminder's task) decodes to, as a word_trie: the 20,000 most frequent
+    English words of a spelling dictionary (asr/lexicon/README.md)."""
+    return word_trie(resources.files("asr").joinpath("lexicon/english.txt").read_text(encoding="utf-8").split())
+
+
 def compile_context(context: Context) -> Grammar:
-    return Grammar(context, types_context())
+    return Grammar(context, types_context(), english_words())
 
 
 def slot_value(slot_type: str, words: str, now: datetime, canonical: dict[str, str] | None = None):

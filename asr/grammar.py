@@ -15,7 +15,8 @@ In an expression `[a, b]` is a required choice, `(a, b)` an optional one, `$type
 and `@name` a macro. Additions to Rhino's syntax: a slot value may map a canonical value to its
 synonyms (`- latte: [caffe latte, cafe latte]`), and built-in slot types need no `slots:` entry:
 `asr.Number`, `asr.Duration`, `asr.DateTime` (spoken numbers, durations and date-times) and
-`asr.Text` (free text, such as a reminder's task).
+`asr.Text` (free text, such as a reminder's task). The parser reads free text as any letters;
+the decoder, given a word list, spells it only from the list's words.
 
 The graph is a character-level NFA: every word is a space followed by its letters, so a sentence
 is " word word ..." (the decoder treats the leading space as given). Slots and intents are marked
@@ -25,6 +26,7 @@ as one ("tomorow"): the parser writes such a word as it is spelled.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import string
@@ -254,21 +256,35 @@ FREE = "free"  # the tag on free-text letter arcs: each costs the parser 1, so f
 # CTC needs a blank between repeated letters, and at 20 ms frames the acoustic model often gives
 # none: "tomorrow" decodes as "tomorow", which would otherwise be read as free text.
 SINGLED = "singled"
+# The tag on the epsilon arc into a word list: free text the decoder may spell. The parser reads
+# typed text, so it takes the letter arcs (any word) and never this one; the decoder, given a word
+# list, takes this one and never the letter arcs, so a misheard "cal the dentis" cannot be decoded.
+LEXICON = "lexicon"
 
 
 class Graph:
-    """A character NFA. arcs[state] = [(label, next, tag)]: label a character, or None for an
-    epsilon arc; tag marks intents and slot boundaries (epsilon arcs) or free text (letters)."""
+    """A character NFA. out(state) = [(label, next, tag)]: label a character, or None for an
+    epsilon arc; tag marks intents and slot boundaries (epsilon arcs) or free text (letters).
+
+    A pasted template (a built-in slot type, a word list) is not copied: its states take a block
+    of numbers, and each one's arcs are read from the template, renumbered, when first needed."""
 
     def __init__(self):
-        self.arcs: list[list[tuple[str | None, int, tuple | str | None]]] = []
+        self.arcs: list[list[tuple[str | None, int, tuple | str | None]] | None] = []  # None: not yet read
+        self._pasted: list[tuple[int, Graph]] = []  # (the block's first state, its template), in order
 
     def new(self) -> int:
         self.arcs.append([])
         return len(self.arcs) - 1
 
+    def out(self, s: int) -> list[tuple[str | None, int, tuple | str | None]]:
+        if self.arcs[s] is None:
+            base, template = self._pasted[bisect.bisect_right(self._pasted, s, key=lambda p: p[0]) - 1]
+            self.arcs[s] = [(label, t + base, tag) for label, t, tag in template.out(s - base)]
+        return self.arcs[s]
+
     def arc(self, a: int, label: str | None, b: int, tag=None) -> None:
-        self.arcs[a].append((label, b, tag))
+        self.out(a).append((label, b, tag))
 
     def word(self, s: int, word: str) -> int:
         states = [s]
@@ -283,11 +299,12 @@ class Graph:
         k letters) as one letter."""
         for k in range(1, len(spelled)):
             a, arc = states[k - 1], (spelled[k], states[k + 1], SINGLED)
-            if spelled[k] == spelled[k - 1] != " " and arc not in self.arcs[a]:  # a trie's shared prefix: once
+            if spelled[k] == spelled[k - 1] != " " and arc not in self.out(a):  # a trie's shared prefix: once
                 self.arc(a, *arc)
 
-    def phrases(self, s: int, phrases: list[str]) -> int:
-        """A trie of phrases from s: shared prefixes share states. Returns the common end state."""
+    def phrases(self, s: int, phrases: list[str], singled: bool = True) -> int:
+        """A trie of phrases from s: shared prefixes share states. Returns the common end state.
+        With `singled`, a double letter may also be read as one (Graph.singled)."""
         end, children = self.new(), {}
         for phrase in phrases:
             spelled, path = " " + " ".join(phrase.split()), [s]
@@ -297,26 +314,39 @@ class Graph:
                     children[key] = self.new()
                     self.arc(path[-1], c, children[key])
                 path.append(children[key])
-            self.singled(path, spelled)
+            if singled:
+                self.singled(path, spelled)
             self.arc(path[-1], None, end)
         return end
 
-    def paste(self, s: int, template: Graph, exit_state: int) -> int:
-        """A copy of `template` (entered at its state 0) hung from s; returns the copy's exit."""
+    def paste(self, s: int, template: Graph, exit_state: int, entry_tag=None) -> int:
+        """A copy of `template` (entered at its state 0 by an epsilon arc tagged `entry_tag`) hung
+        from s; returns the copy's exit. `template` must not change afterwards."""
         base = len(self.arcs)
-        self.arcs.extend([[(label, t + base, tag) for label, t, tag in arcs] for arcs in template.arcs])
-        self.arc(s, None, base)
+        self.arcs.extend([None] * len(template.arcs))
+        self._pasted.append((base, template))
+        self.arc(s, None, base, entry_tag)
         return exit_state + base
 
-    def free_text(self, s: int) -> int:
-        """One or more words of any letters."""
+    def free_text(self, s: int, lexicon: tuple[Graph, int] | None = None) -> int:
+        """One or more words: of any letters, and with a `lexicon` (word_trie) also its words, the
+        only ones the decoder may spell (LEXICON)."""
         word, letters = self.new(), self.new()
         self.arc(s, " ", word)
         for c in LETTERS:
             self.arc(word, c, letters, FREE)
             self.arc(letters, c, letters, FREE)
         self.arc(letters, None, s)  # another word
+        if lexicon is not None:
+            self.arc(self.paste(s, *lexicon, entry_tag=LEXICON), None, letters)
         return letters
+
+
+def word_trie(words: list[str]) -> tuple[Graph, int]:
+    """A word list as a graph to paste into free text: from state 0, " word" for each word, then
+    the returned exit. No singled double letters: a decoded word is spelled as listed."""
+    trie = Graph()
+    return trie, trie.phrases(trie.new(), words, singled=False)
 
 
 @dataclass
@@ -324,6 +354,7 @@ class _Builder:
     graph: Graph
     context: Context
     builtin: Context | None  # the built-in types' own context (None while building it)
+    lexicon: tuple[Graph, int] | None = None  # the words free text may decode to (word_trie)
     templates: dict[str, tuple[Graph, int]] = field(default_factory=dict)  # built-in type -> (graph, exit)
 
     def nodes(self, s: int, nodes: tuple) -> int:
@@ -356,7 +387,7 @@ class _Builder:
         if slot_type in self.context.slots:
             return self.graph.phrases(s, list(self.context.slots[slot_type]))
         if slot_type == TEXT_TYPE:
-            return self.graph.free_text(s)
+            return self.graph.free_text(s, self.lexicon)
         if slot_type not in self.templates:  # built once, then copied: far faster than rebuilding
             template = Graph()
             inner = _Builder(template, self.builtin, None)
@@ -377,11 +408,13 @@ class Parse:
 class Grammar:
     """A compiled context: the decoder's constraint (ctc.Constraint) and the text parser."""
 
-    def __init__(self, context: Context, builtin: Context | None = None):
+    def __init__(self, context: Context, builtin: Context | None = None, lexicon: tuple[Graph, int] | None = None):
+        """`lexicon` (word_trie): the words free text decodes to; without it, any letters."""
         self.context, self.builtin = context, builtin
         self.graph = g = Graph()
         self.root, self.final = g.new(), g.new()
-        builder = _Builder(g, context, builtin)
+        self._unheard = {FREE} if lexicon else set()  # the tags of letter arcs the decoder does not take
+        builder = _Builder(g, context, builtin, lexicon=lexicon)
         for intent, expressions in context.expressions.items():
             entry = g.new()
             g.arc(self.root, None, entry, ("intent", intent))
@@ -396,7 +429,7 @@ class Grammar:
     def _closure(self, states) -> frozenset:
         todo, seen = list(states), set(states)
         while todo:
-            for label, t, _ in self.graph.arcs[todo.pop()]:
+            for label, t, _ in self.graph.out(todo.pop()):
                 if label is None and t not in seen:
                     seen.add(t)
                     todo.append(t)
@@ -409,7 +442,7 @@ class Grammar:
         return self._ids[states]
 
     def _step_set(self, states: frozenset, char: str) -> int | None:
-        moved = {t for s in states for label, t, _ in self.graph.arcs[s] if label == char}
+        moved = {t for s in states for label, t, tag in self.graph.out(s) if label == char and tag not in self._unheard}
         return self._id(self._closure(moved)) if moved else None
 
     def start(self) -> int:
@@ -430,8 +463,8 @@ class Grammar:
         while todo:
             s = todo.pop(0)
             cost, tags = frontier[s]
-            for label, t, tag in self.graph.arcs[s]:
-                if label is None and (t not in frontier or cost < frontier[t][0]):
+            for label, t, tag in self.graph.out(s):
+                if label is None and tag != LEXICON and (t not in frontier or cost < frontier[t][0]):
                     frontier[t] = (cost, tags + ((tag, pos),) if tag else tags)
                     todo.append(t)
         return frontier
@@ -444,7 +477,7 @@ class Grammar:
         for pos, char in enumerate(sentence):
             moved: dict[int, tuple] = {}
             for s, (cost, tags) in frontier.items():
-                for label, t, tag in self.graph.arcs[s]:
+                for label, t, tag in self.graph.out(s):
                     if label == char:
                         singled = ((tag, pos),) if tag == SINGLED else ()  # where the parse must write a letter twice
                         candidate = (cost + (tag in (FREE, SINGLED)), tags + singled)

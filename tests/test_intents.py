@@ -141,6 +141,25 @@ def test_a_fixed_words_double_letter_heard_as_one_is_read_as_spelled(grammar, co
     assert understand("remind me to cal mom tomorrow", grammar, NOW).slots["task"] == "cal mom"  # free text as heard
 
 
+def _decodable(grammar: Grammar, sentence: str) -> bool:
+    """Whether the decoder's constraint lets a search spell `sentence` to the end."""
+    state = grammar.start()  # the leading space is given
+    for c in sentence:
+        if (state := grammar.step(state, c)) is None:
+            return False
+    return grammar.accepting(state)
+
+
+def test_the_decoder_spells_free_text_from_the_word_list_and_the_parser_reads_any(grammar):
+    # Decoded, a task is made of English words, so a misheard "dentis" cannot be the answer;
+    # typed, it may hold any word.
+    assert _decodable(grammar, "remind me to call the dentist tomorrow at nine")
+    assert not _decodable(grammar, "remind me to call the dentis tomorrow at nine")
+    assert _decodable(Grammar(commands_context(), types_context()), "remind me to call the dentis tomorrow at nine")
+    assert understand("remind me to call xzavier tomorrow", grammar, NOW).slots["task"] == "call xzavier"
+    assert not _decodable(grammar, "remind me to call xzavier tomorrow")
+
+
 @pytest.mark.parametrize(
     "text, message",
     [

@@ -289,6 +289,26 @@ def test_constrained_decoding_finds_commands_and_rejects_noise(onnx_path):
     assert noise.intent is None and noise.reason
 
 
+def test_a_reminders_task_is_decoded_as_dictionary_words(tmp_path):
+    """A held-out espeak-ng voice, decoded by the shipped model: through the built-in context the
+    task comes out as English words; with free text spelled letter by letter, as the model hears it."""
+    from asr.builtin import commands_context, types_context
+    from asr.grammar import Grammar
+
+    said = tmp_path / "said.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us+klatt6", "-w", str(said), "remind me to call the dentist tomorrow at nine"],
+                   check=True)  # fmt: skip
+    audio = load_audio(said)
+    now = datetime(2026, 11, 24, 15, tzinfo=timezone.utc)
+    grammar, letters = active_grammar(), Grammar(commands_context(), types_context())
+    heard = {}
+    for name, g in (("words", grammar), ("letters", letters)):
+        transcript = Recognizer(ROOT / "export" / "default.onnx", threads=2, grammar=g).transcribe(audio)
+        heard[name] = interpret(transcript, grammar, now).slots
+    assert heard["words"] == {"task": "call the dentist", "datetime": "2026-11-25T09:00:00+00:00"}
+    assert heard["letters"]["task"] != "call the dentist"  # what the word list mends
+
+
 def test_beam_search_agrees_with_greedy_on_clear_speech(recognizer):
     clips = [load_audio(c) for c in JACKSON[:10]]
     for log_probs in recognizer.log_probs(clips):
