@@ -295,9 +295,8 @@ def test_a_reminders_task_is_decoded_as_dictionary_words(tmp_path):
     from asr.builtin import commands_context, types_context
     from asr.grammar import Grammar
 
-    said = tmp_path / "said.wav"
-    subprocess.run(["espeak-ng", "-v", "en-us+klatt6", "-w", str(said), "remind me to call the dentist tomorrow at nine"],
-                   check=True)  # fmt: skip
+    said, sentence = tmp_path / "said.wav", "remind me to call the dentist tomorrow at nine"
+    subprocess.run(["espeak-ng", "-v", "en-us+klatt6", "-w", str(said), sentence], check=True)
     audio = load_audio(said)
     now = datetime(2026, 11, 24, 15, tzinfo=timezone.utc)
     grammar, letters = active_grammar(), Grammar(commands_context(), types_context())

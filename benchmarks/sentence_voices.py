@@ -1,0 +1,73 @@
+"""One command spoken by every synthesizer voice (espeak-ng variants, flite, festival), each at
+its default rate, understood through the built-in context: how many voices give the intent with
+every slot exact, with the task decoded from the word list and, for comparison, letter by letter.
+
+    python benchmarks/sentence_voices.py [--model export/default.onnx] [--text "..."]
+
+Held-out voices (`asr data synth`'s dev speakers) are counted apart: the others were trained on.
+"""
+
+import argparse
+import subprocess
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from asr.audio import load_audio
+from asr.builtin import commands_context, compile_context, types_context
+from asr.grammar import Grammar
+from asr.intents import interpret, understand
+from asr.runtime import Recognizer
+from asr.train.synth import DEV_RECORDED_SPEAKER, is_dev_speaker, voices
+
+
+def held_out(voice) -> bool:
+    """As `asr data synth` splits its speakers (its default dev share, 20%)."""
+    return voice.speaker == DEV_RECORDED_SPEAKER or (voice.engine == "espeak" and is_dev_speaker(voice.speaker, 20.0))
+
+
+def speak(voice, text: str, wav: Path) -> None:
+    raw = wav.with_suffix(".raw.wav")
+    if voice.engine == "espeak":
+        cmd = ["espeak-ng", "-v", voice.name, "-w", str(raw), text]
+    elif voice.engine == "flite":
+        cmd = ["flite", "-voice", voice.name, "-t", text, "-o", str(raw)]
+    else:
+        cmd = ["text2wave", "-eval", f"({voice.name})", "-o", str(raw)]
+    subprocess.run(cmd, input=text if voice.engine == "festival" else None, text=True, check=True, capture_output=True)
+    subprocess.run(["sox", "-V1", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav)], check=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default="export/default.onnx")
+    parser.add_argument("--text", default="set a reminder to call mom tomorrow at nine")
+    args = parser.parse_args()
+
+    now = datetime(2026, 11, 24, 15, tzinfo=ZoneInfo("America/New_York"))
+    grammar = compile_context(commands_context())
+    want = understand(args.text, grammar, now)
+    searches = {"word list": grammar, "letters": Grammar(commands_context(), types_context())}
+    recognizers = {name: Recognizer(args.model, grammar=g) for name, g in searches.items()}
+    exact = {(name, held_out): 0 for name in searches for held_out in (False, True)}
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "said.wav"
+        for voice in voices():
+            speak(voice, args.text, wav)
+            audio = load_audio(wav)
+            heard = []
+            for name, recognizer in recognizers.items():
+                got = interpret(recognizer.transcribe(audio), grammar, now)
+                right = (got.intent, got.slots) == (want.intent, want.slots)
+                exact[name, held_out(voice)] += right
+                heard.append(f"{name}: {'exact' if right else got.text or got.reason}")
+            print(f"{voice.engine} {voice.name}{' (held out)' if held_out(voice) else ''} | " + " | ".join(heard))
+    n_held = sum(map(held_out, voices()))
+    for name in searches:
+        print(f"{name}: {exact[name, False] + exact[name, True]} of {len(voices())} voices exact, "
+              f"{exact[name, True]} of the {n_held} held out")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
