@@ -320,8 +320,8 @@ class Graph:
         return end
 
     def paste(self, s: int, template: Graph, exit_state: int, entry_tag=None) -> int:
-        """A copy of `template` (entered at its state 0 by an epsilon arc tagged `entry_tag`) hung
-        from s; returns the copy's exit. `template` must not change afterwards."""
+        """`template` hung from s as if copied (entered at its state 0 by an epsilon arc tagged
+        `entry_tag`); returns the copy's exit. `template` must not change afterwards."""
         base = len(self.arcs)
         self.arcs.extend([None] * len(template.arcs))
         self._pasted.append((base, template))
@@ -388,7 +388,7 @@ class _Builder:
             return self.graph.phrases(s, list(self.context.slots[slot_type]))
         if slot_type == TEXT_TYPE:
             return self.graph.free_text(s, self.lexicon)
-        if slot_type not in self.templates:  # built once, then copied: far faster than rebuilding
+        if slot_type not in self.templates:  # built once, then pasted: far faster than rebuilding
             template = Graph()
             inner = _Builder(template, self.builtin, None)
             exit_state = inner.node(template.new(), Choice(tuple(n for n, _ in self.builtin.expressions[slot_type]), False))
