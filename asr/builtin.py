@@ -115,14 +115,20 @@ def commands_context() -> Context:
 
 
 @cache
-def english_words():
-    """The words free text (a reminder's task) decodes to, as a word_trie: the 20,000 most frequent
-    English words of a spelling dictionary (asr/lexicon/README.md)."""
-    return word_trie(resources.files("asr").joinpath("lexicon/english.txt").read_text(encoding="utf-8").split())
+def english_words() -> tuple[str, ...]:
+    """The 20,000 most frequent English words of a spelling dictionary (asr/lexicon/README.md)."""
+    return tuple(resources.files("asr").joinpath("lexicon/english.txt").read_text(encoding="utf-8").split())
+
+
+@cache
+def free_text_words(extra: tuple[str, ...] = ()):
+    """The words free text (a reminder's task) decodes to, as a word_trie: the English list and a
+    context's own `words:`."""
+    return word_trie(list(dict.fromkeys(english_words() + extra)))
 
 
 def compile_context(context: Context) -> Grammar:
-    return Grammar(context, types_context(), english_words())
+    return Grammar(context, types_context(), free_text_words(context.words))
 
 
 def slot_value(slot_type: str, words: str, now: datetime, canonical: dict[str, str] | None = None):

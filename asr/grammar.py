@@ -10,13 +10,15 @@ constrained CTC decoder and the text parser, so the two cannot disagree.
         drink: [coffee, tea]
       macros:                       # Rhino's @macro: a named list of phrases
         please: [please, thank you]
+      words: [anneliese]            # ours: words free text may also be decoded to
 
 In an expression `[a, b]` is a required choice, `(a, b)` an optional one, `$type:name` a slot
 and `@name` a macro. Additions to Rhino's syntax: a slot value may map a canonical value to its
 synonyms (`- latte: [caffe latte, cafe latte]`), and built-in slot types need no `slots:` entry:
 `asr.Number`, `asr.Duration`, `asr.DateTime` (spoken numbers, durations and date-times) and
 `asr.Text` (free text, such as a reminder's task). The parser reads free text as any letters;
-the decoder, given a word list, spells it only from the list's words.
+the decoder, given a word list, spells it only from the list's words, to which a context's
+`words:` adds its own (names, rare words).
 
 The graph is a character-level NFA: every word is a space followed by its letters, so a sentence
 is " word word ..." (the decoder treats the leading space as given). Slots and intents are marked
@@ -147,6 +149,7 @@ class Context:
     slots: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> {phrase: canonical value}
     macros: dict[str, list[tuple]] = field(default_factory=dict)  # name -> [nodes]
     source: str = "<context>"
+    words: tuple[str, ...] = ()  # words free text may be decoded to besides the built-in list
 
 
 def _scalar_lines(node: yaml.Node, where: str) -> list[tuple[str, int]]:
@@ -183,9 +186,9 @@ def load_context(text: str, source: str = "<context>") -> Context:
     if "context" not in top:
         raise ContextError(f"{source}: no top-level 'context:' key (Rhino's context syntax)")
     ctx = _mapping(top["context"], f"{source}: context")
-    unknown = sorted(set(ctx) - {"expressions", "slots", "macros"})
+    unknown = sorted(set(ctx) - {"expressions", "slots", "macros", "words"})
     if unknown:
-        raise ContextError(f"{source}: unknown key(s) {unknown} under context; use expressions, slots, macros")
+        raise ContextError(f"{source}: unknown key(s) {unknown} under context; use expressions, slots, macros, words")
     if "expressions" not in ctx:
         raise ContextError(f"{source}: context has no 'expressions:'")
     context = Context({}, source=source)
@@ -193,6 +196,11 @@ def load_context(text: str, source: str = "<context>") -> Context:
         context.macros[name] = [parse_expression(t, f"{source}:{line}") for t, line in _scalar_lines(node, name)]
     for type_name, node in _mapping(ctx.get("slots") or yaml.MappingNode("", []), "slots").items():
         context.slots[type_name] = _slot_values(node, f"{source}: slot {type_name}")
+    for phrase, line in _scalar_lines(ctx["words"], "words") if "words" in ctx else []:
+        words = parse_expression(phrase, f"{source}:{line}")
+        if not all(isinstance(w, Word) for w in words):
+            raise ContextError(f"{source}:{line}: 'words:' takes plain words, got {phrase!r}")
+        context.words += tuple(w.text for w in words)
     for intent, node in _mapping(ctx["expressions"], "expressions").items():
         context.expressions[intent] = [
             (parse_expression(t, f"{source}:{line}"), f"{source}:{line}") for t, line in _scalar_lines(node, intent)

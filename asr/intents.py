@@ -36,14 +36,14 @@ class Intent:
 
 
 def merge(base: Context, extra: Context) -> Context:
-    """Both contexts' intents, slots and macros; a name defined by both is an error."""
+    """Both contexts' intents, slots, macros and words; a name defined by both is an error."""
     for kind in ("expressions", "slots", "macros"):
         clash = sorted(set(getattr(base, kind)) & set(getattr(extra, kind)))
         if clash:
             raise ContextError(f"{extra.source}: {kind} {clash} already exist in the built-in context; rename them")
     return Context(
         {**base.expressions, **extra.expressions}, {**base.slots, **extra.slots}, {**base.macros, **extra.macros},
-        f"{base.source} + {extra.source}",
+        f"{base.source} + {extra.source}", base.words + extra.words,
     )
 
 

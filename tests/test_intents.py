@@ -168,6 +168,8 @@ def test_the_decoder_spells_free_text_from_the_word_list_and_the_parser_reads_an
         ("context:\n  expressions:\n    order:\n      - \"[tea, coffee\"\n", "<test>:4: missing ']'"),
         ("context:\n  expressions:\n    order:\n      - \"two 2 tea\"\n", "<test>:4: '2' has characters"),
         ("context:\n  expressions:\n    order:\n      - \"@nope tea\"\n", "<test>:4: unknown macro '@nope'"),
+        ("context:\n  expressions:\n    order: [tea]\n  words: [r2d2]\n", "<test>:4: 'r2d2' has characters"),
+        ("context:\n  expressions:\n    order: [tea]\n  words:\n    - \"$drink:drink\"\n", "<test>:5: 'words:' takes plain words"),
         ("context:\n  expresions:\n    order: [tea]\n", "unknown key(s) ['expresions']"),
         ("context:\n  expressions:\n    order: [tea\n", "<test>:4: not valid YAML"),
         ("intents: []\n", "no top-level 'context:' key"),
@@ -178,6 +180,16 @@ def test_context_errors_name_the_line(text, message):
     with pytest.raises(ContextError) as error:
         compile_context(load_context(text, "<test>"))
     assert message in str(error.value)
+
+
+def test_a_context_adds_words_that_free_text_may_decode_to(tmp_path):
+    path = tmp_path / "names.yaml"
+    path.write_text("context:\n  expressions:\n    greet: [hello]\n  words: [xzavier, tiana okafor]\n")
+    grammar = active_grammar(path)
+    assert _decodable(grammar, "remind me to call xzavier tomorrow")
+    assert _decodable(grammar, "remind me to call tiana okafor tomorrow")
+    assert not _decodable(active_grammar(), "remind me to call xzavier tomorrow")
+    assert understand("remind me to call xzavier tomorrow at nine", grammar, NOW).slots["task"] == "call xzavier"
 
 
 def test_user_context_cannot_redefine_builtin_intents(tmp_path):
