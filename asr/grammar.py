@@ -197,10 +197,7 @@ def load_context(text: str, source: str = "<context>") -> Context:
     for type_name, node in _mapping(ctx.get("slots") or yaml.MappingNode("", []), "slots").items():
         context.slots[type_name] = _slot_values(node, f"{source}: slot {type_name}")
     for phrase, line in _scalar_lines(ctx["words"], "words") if "words" in ctx else []:
-        words = parse_expression(phrase, f"{source}:{line}")
-        if not all(isinstance(w, Word) for w in words):
-            raise ContextError(f"{source}:{line}: 'words:' takes plain words, got {phrase!r}")
-        context.words += tuple(w.text for w in words)
+        context.words += _plain_words(phrase, f"{source}:{line}", "'words:' takes plain words")
     for intent, node in _mapping(ctx["expressions"], "expressions").items():
         context.expressions[intent] = [
             (parse_expression(t, f"{source}:{line}"), f"{source}:{line}") for t, line in _scalar_lines(node, intent)
@@ -224,11 +221,17 @@ def _slot_values(node: yaml.Node, where: str) -> dict[str, str]:
         else:
             raise ContextError(f"{where} (line {line}): a value is a phrase or 'canonical: [synonyms]'")
         for phrase, canonical in pairs:
-            words = parse_expression(phrase, f"{where} (line {line})")
-            if not all(isinstance(w, Word) for w in words):
-                raise ContextError(f"{where} (line {line}): a slot value must be plain words, got {phrase!r}")
-            values[" ".join(w.text for w in words)] = canonical
+            words = _plain_words(phrase, f"{where} (line {line})", "a slot value must be plain words")
+            values[" ".join(words)] = canonical
     return values
+
+
+def _plain_words(phrase: str, where: str, rule: str) -> tuple[str, ...]:
+    """A phrase of words only (no choices, slots or macros) -> its words, spelled as the decoder spells them."""
+    nodes = parse_expression(phrase, where)
+    if not all(isinstance(node, Word) for node in nodes):
+        raise ContextError(f"{where}: {rule}, got {phrase!r}")
+    return tuple(node.text for node in nodes)
 
 
 def _check_references(context: Context) -> None:
