@@ -19,24 +19,7 @@ from asr.builtin import commands_context, compile_context, types_context
 from asr.grammar import Grammar
 from asr.intents import interpret, understand
 from asr.runtime import Recognizer
-from asr.train.synth import DEV_RECORDED_SPEAKER, is_dev_speaker, voices
-
-
-def held_out(voice) -> bool:
-    """As `asr data synth` splits its speakers (its default dev share, 20%)."""
-    return voice.speaker == DEV_RECORDED_SPEAKER or (voice.engine == "espeak" and is_dev_speaker(voice.speaker, 20.0))
-
-
-def speak(voice, text: str, wav: Path) -> None:
-    raw = wav.with_suffix(".raw.wav")
-    if voice.engine == "espeak":
-        cmd = ["espeak-ng", "-v", voice.name, "-w", str(raw), text]
-    elif voice.engine == "flite":
-        cmd = ["flite", "-voice", voice.name, "-t", text, "-o", str(raw)]
-    else:
-        cmd = ["text2wave", "-eval", f"({voice.name})", "-o", str(raw)]
-    subprocess.run(cmd, input=text if voice.engine == "festival" else None, text=True, check=True, capture_output=True)
-    subprocess.run(["sox", "-V1", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav)], check=True)
+from asr.train.synth import held_out, speak, voices
 
 
 def main():
@@ -50,11 +33,12 @@ def main():
     want = understand(args.text, grammar, now)
     searches = {"word list": grammar, "letters": Grammar(commands_context(), types_context())}
     recognizers = {name: Recognizer(args.model, grammar=g) for name, g in searches.items()}
-    exact = {(name, held_out): 0 for name in searches for held_out in (False, True)}
+    exact = {(name, dev): 0 for name in searches for dev in (False, True)}
     with tempfile.TemporaryDirectory() as tmp:
-        wav = Path(tmp) / "said.wav"
+        raw, wav = Path(tmp) / "raw.wav", Path(tmp) / "said.wav"
         for voice in voices():
-            speak(voice, args.text, wav)
+            speak(voice, args.text, raw)  # the engine's default rate and pitch
+            subprocess.run(["sox", "-V1", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav)], check=True)
             audio = load_audio(wav)
             heard = []
             for name, recognizer in recognizers.items():

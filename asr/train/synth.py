@@ -149,16 +149,25 @@ def _grammar():
     return compile_context(commands_context())
 
 
-def _speak(p: Plan, wav: Path) -> None:
-    v = p.voice
+def held_out(voice: Voice, dev_percent: float = 20.0) -> bool:
+    """Whether a voice's speaker is in the dev split: the held-out recorded speaker, and espeak-ng
+    variants chosen by hash."""
+    return voice.speaker == DEV_RECORDED_SPEAKER or (voice.engine == "espeak" and is_dev_speaker(voice.speaker, dev_percent))
+
+
+def speak(v: Voice, text: str, wav: Path, rate: float | None = None, pitch: int | None = None) -> None:
+    """`text` in voice `v` to `wav` at the engine's own sample rate. rate: espeak words per minute
+    or a flite/festival duration stretch; pitch: espeak's 0-99 (None: the voice's own)."""
     if v.engine == "espeak":
-        cmd = ["espeak-ng", "-v", v.name, "-s", str(int(p.rate)), "-p", str(p.pitch), "-w", str(wav), p.text]
+        options = (["-s", str(int(rate))] if rate else []) + (["-p", str(pitch)] if pitch is not None else [])
+        cmd = ["espeak-ng", "-v", v.name, *options, "-w", str(wav), text]
     elif v.engine == "flite":
-        cmd = ["flite", "-voice", v.name, "--setf", f"duration_stretch={p.rate:.3f}", "-t", p.text, "-o", str(wav)]
+        options = ["--setf", f"duration_stretch={rate:.3f}"] if rate else []
+        cmd = ["flite", "-voice", v.name, *options, "-t", text, "-o", str(wav)]
     else:
-        cmd = ["text2wave", "-eval", f"({v.name})", "-eval", f"(Parameter.set 'Duration_Stretch {p.rate:.3f})",
-               "-o", str(wav)]  # fmt: skip
-    subprocess.run(cmd, input=p.text if v.engine == "festival" else None, text=True, check=True,
+        options = ["-eval", f"(Parameter.set 'Duration_Stretch {rate:.3f})"] if rate else []
+        cmd = ["text2wave", "-eval", f"({v.name})", *options, "-o", str(wav)]
+    subprocess.run(cmd, input=text if v.engine == "festival" else None, text=True, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
 
 
@@ -177,7 +186,7 @@ def render(p: Plan, out: Path, noise_dir: Path | None) -> None:
     """Speak, augment with sox, mix noise, write out (whole, then renamed)."""
     with tempfile.TemporaryDirectory() as tmp:
         raw, shaped = Path(tmp) / "raw.wav", Path(tmp) / "shaped.wav"
-        _speak(p, raw)
+        speak(p.voice, p.text, raw, p.rate, p.pitch)
         _sox(p, raw, shaped)
         audio = load_audio(shaped)
     if p.noise and noise_dir is not None:
@@ -227,10 +236,8 @@ def synthesize(out_dir: str | os.PathLike, n: int, seed: int = 0, workers: int =
     splits: dict[str, list[Utterance]] = {"train": [], "dev": []}
     for p, wav, _ in jobs:
         intent = understand(p.text, grammar, REFERENCE_NOW).intent if p.kind != "other" else None
-        speaker = p.voice.speaker
-        held_out = speaker == DEV_RECORDED_SPEAKER or (p.voice.engine == "espeak" and is_dev_speaker(speaker, dev_percent))
-        split = "dev" if held_out else "train"
-        utt = Utterance(os.path.relpath(wav, out_dir), p.text, speaker, f"synth-{p.voice.engine}", intent,
+        split = "dev" if held_out(p.voice, dev_percent) else "train"
+        utt = Utterance(os.path.relpath(wav, out_dir), p.text, p.voice.speaker, f"synth-{p.voice.engine}", intent,
                         round(sf.info(wav).duration, 3))  # fmt: skip
         splits[split].append(utt)
     for split, utterances in splits.items():
