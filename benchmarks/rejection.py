@@ -40,6 +40,7 @@ def main():
     parser.add_argument("--model", default="export/default.onnx")
     parser.add_argument("--data", default="data/manifests/dev.jsonl")
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--beam", type=int, default=1, help="beam width of both searches, if above the runtime's own")
     parser.add_argument("--limit", type=int, default=0, help="score only every k-th clip so that about this many remain")
     parser.add_argument("--plot", default=str(Path(__file__).with_name("rejection.png")))
     parser.add_argument("--snr", type=float, default=None, help="mix noise into every clip at this SNR (dB)")
@@ -49,7 +50,7 @@ def main():
 
     now = datetime(2026, 11, 24, 15, tzinfo=timezone.utc)  # one fixed reference for references and hypotheses
     grammar = active_grammar()
-    constrained = Recognizer(args.model, threads=args.threads, grammar=grammar)
+    constrained = Recognizer(args.model, threads=args.threads, grammar=grammar, beam=args.beam)
     greedy = Recognizer(args.model, threads=args.threads)
     rows = []
     utterances = read_manifest(args.data)
