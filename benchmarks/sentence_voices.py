@@ -8,7 +8,6 @@ Held-out voices (`asr data synth`'s dev speakers) are counted apart: the others 
 """
 
 import argparse
-import subprocess
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -35,11 +34,10 @@ def main():
     recognizers = {name: Recognizer(args.model, grammar=g) for name, g in searches.items()}
     exact = {(name, dev): 0 for name in searches for dev in (False, True)}
     with tempfile.TemporaryDirectory() as tmp:
-        raw, wav = Path(tmp) / "raw.wav", Path(tmp) / "said.wav"
+        said = Path(tmp) / "said.wav"
         for voice in voices():
-            speak(voice, args.text, raw)  # the engine's default rate and pitch
-            subprocess.run(["sox", "-V1", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav)], check=True)
-            audio = load_audio(wav)
+            speak(voice, args.text, said)  # the engine's default rate and pitch
+            audio = load_audio(said)  # resampled to 16 kHz mono as it is read
             heard = []
             for name, recognizer in recognizers.items():
                 got = interpret(recognizer.transcribe(audio), grammar, now)
