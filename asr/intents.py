@@ -4,6 +4,9 @@
     understand("remind me to call mom tomorrow at nine", grammar, now).to_dict()
     -> {"intent": "set_reminder", "slots": {"task": "call mom", "datetime": "2026-11-25T09:00:00-05:00"}, ...}
 
+Typed text is first read as spoken (asr.spoken): "Remind me to call mom tomorrow at 9." is the
+same command.
+
 `now` is an aware datetime in the user's zone, read once by the caller; nothing here reads the
 clock. A text outside the context, or naming a date that does not exist, gives intent None with
 the reason.
@@ -15,9 +18,10 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from asr import builtin, vocab
+from asr import builtin
 from asr.datetimes import DateTimeError
 from asr.grammar import Context, ContextError, Grammar, read_context
+from asr.spoken import spoken
 
 
 @dataclass
@@ -56,7 +60,7 @@ def active_grammar(context_path: str | os.PathLike | None = None) -> Grammar:
 
 
 def understand(text: str, grammar: Grammar, now: datetime, confidence: float = 1.0) -> Intent:
-    text = vocab.normalize(text)
+    text = spoken(text)
     if not text:
         return Intent(None, text=text, confidence=0.0, reason="no speech: the text is empty")
     parse = grammar.parse(text)

@@ -10,6 +10,7 @@ from asr.builtin import commands_context, compile_context, types_context
 from asr.datetimes import DateTimeError, parse_datetime
 from asr.grammar import TEXT_TYPE, ContextError, Grammar, load_context
 from asr.intents import active_grammar, understand
+from asr.spoken import spoken
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=ZoneInfo("America/New_York"))
 
@@ -102,6 +103,42 @@ TABLE = [
 def test_builtin_phrasings(grammar, text, intent, slots):
     result = understand(text, grammar, NOW)
     assert (result.intent, result.slots) == (intent, slots)
+
+
+TYPED = [  # as people type them: digits, clock times, ordinals, capitals and punctuation
+    ("Remind me to call mom tomorrow at 9.", "set_reminder", {"task": "call mom", "datetime": "2026-11-25T09:00:00-05:00"}),
+    ("remind me to call mom, tomorrow at nine!", "set_reminder", {"task": "call mom", "datetime": "2026-11-25T09:00:00-05:00"}),
+    ("Remind me at 6pm to start dinner", "set_reminder", {"task": "start dinner", "datetime": "2026-11-24T18:00:00-05:00"}),
+    ("set a reminder for Friday at 5 p.m. to pick up the kids", "set_reminder", {"task": "pick up the kids", "datetime": "2026-11-27T17:00:00-05:00"}),
+    ("create a reminder to book the flight on December 3rd", "set_reminder", {"task": "book the flight", "datetime": "2026-12-03T09:00:00-05:00"}),
+    ("Remind me to call mom on Dec 3 at 5:30 pm.", "set_reminder", {"task": "call mom", "datetime": "2026-12-03T17:30:00-05:00"}),
+    ("remind me to renew my passport on Sept. 21st", "set_reminder", {"task": "renew my passport", "datetime": "2027-09-21T09:00:00-04:00"}),
+    ("remind me to pay rent on the 1st", "set_reminder", {"task": "pay rent", "datetime": "2026-12-01T09:00:00-05:00"}),
+    ("in 10 minutes remind me to take the pizza out", "set_reminder", {"task": "take the pizza out", "datetime": "2026-11-24T15:10:00-05:00"}),
+    ("remind me to take 2 pills at 9:05 PM", "set_reminder", {"task": "take two pills", "datetime": "2026-11-24T21:05:00-05:00"}),
+    ("Don’t let me forget to water the plants on Friday", "set_reminder", {"task": "water the plants", "datetime": "2026-11-27T09:00:00-05:00"}),
+    ("Set a timer for 2.5 minutes", "set_timer", {"duration_s": 150}),
+    ("timer for 90 seconds", "set_timer", {"duration_s": 90}),
+    ("start a 10-minute timer", "set_timer", {"duration_s": 600}),
+    ("wake me up at 6:30 a.m.", "set_alarm", {"datetime": "2026-11-25T06:30:00-05:00"}),
+    ("set an alarm for 16:30", "set_alarm", {"datetime": "2026-11-24T16:30:00-05:00"}),
+    ("set an alarm for 0:15", "set_alarm", {"datetime": "2026-11-25T00:15:00-05:00"}),
+    ("set the alarm for Monday at 7:15", "set_alarm", {"datetime": "2026-11-30T07:15:00-05:00"}),
+    ("Stop.", "command", {"word": "stop"}),
+    ("7", "digit", {"value": 7}),
+]
+
+
+@pytest.mark.parametrize("text, intent, slots", TYPED, ids=[t[0] for t in TYPED])
+def test_typed_text_reads_as_said(grammar, text, intent, slots):
+    result = understand(text, grammar, NOW)
+    assert (result.intent, result.slots) == (intent, slots)
+
+
+def test_typed_numbers_are_spelled_the_way_the_grammar_says_them(grammar):
+    assert spoken("at 12:00 or 9:07pm, the 22nd, 105 times") == "at twelve or nine oh seven pm the twenty second one hundred and five times"
+    assert understand("wake me up at 25:00", grammar, NOW).intent is None  # no such time
+    assert spoken("I'd like it   NOW") == "i'd like it now"
 
 
 @pytest.mark.parametrize("text", ["hello there", "what is the weather like", "remind me", "set a timer",

@@ -1,0 +1,57 @@
+"""Typed text -> the words a speaker would say, so that a typed command reads like a decoded one.
+
+Contexts and the acoustic model's vocabulary are words of a-z, space and apostrophe; a person
+typing `asr intent` writes "Remind me to call Mom on December 3rd at 5 p.m." Numbers are spelled
+with num2words, clock times in 24-hour form gain their am or pm, and punctuation goes.
+
+    spoken("Set a timer for 2.5 minutes!")  -> "set a timer for two and a half minutes"
+    spoken("wake me up at 16:30")           -> "wake me up at four thirty pm"
+    spoken("on Dec 3 at 9")                 -> "on december third at nine"
+"""
+
+import re
+
+from num2words import num2words
+
+from asr.datetimes import MONTHS
+
+_MONTH = "|".join(rf"{m[:3]}(?:{m[3:]}|\.)?" for m in MONTHS) + r"|sept\.?"  # "dec", "dec.", "december"
+_DATE = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)")  # "Dec 3", "Sept. 21st"
+
+
+def _words(number: int, to: str = "cardinal") -> str:
+    """12 -> "twelve", 21 -> "twenty one" (ordinal: "twenty first"): hyphens and commas as spaces."""
+    return re.sub(r"[-,]", " ", num2words(number, to=to))
+
+
+def _clock(match: re.Match) -> str:
+    """"9:05" -> "nine oh five", "16:30" -> "four thirty pm", "0:15" -> "twelve fifteen am"; an
+    am or pm written after the time is kept as written."""
+    hour, minute, meridiem = int(match[1]), int(match[2]), match[3]
+    if hour > 23 or minute > 59:
+        return match[0]  # not a time: left for the parser to refuse
+    if meridiem is None and (hour == 0 or hour > 12):
+        meridiem = "am" if hour == 0 else "pm"
+    said = [_words(hour % 12 or 12)]
+    if minute:
+        said.append(("oh " if minute < 10 else "") + _words(minute))
+    return " ".join(said + ([meridiem] if meridiem else []))
+
+
+def _date(match: re.Match) -> str:
+    """"dec 3" -> "december third": a day after its month is said as an ordinal."""
+    month = next(m for m in MONTHS if m.startswith(match[1][:3]))
+    return f"{month} {_words(int(match[2]), 'ordinal')}"
+
+
+def spoken(text: str) -> str:
+    text = text.lower().replace("\u2019", "'")
+    text = _DATE.sub(_date, text)
+    text = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", text)  # "p.m." -> "pm"
+    text = re.sub(r"(\d)([ap]m)\b", r"\1 \2", text)  # "5pm" -> "5 pm"
+    text = re.sub(r"\b(\d{1,2}):(\d\d)\b(?: ([ap]m)\b)?", _clock, text)
+    text = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", lambda m: _words(int(m[1]), "ordinal"), text)
+    text = re.sub(r"\b(\d+)\.5\b", lambda m: _words(int(m[1])) + " and a half", text)
+    text = re.sub(r"\b\d+\b", lambda m: _words(int(m[0])), text)
+    text = re.sub(r"[-.,!?;:\"()]|(?<![a-z])'|'(?![a-z])", " ", text)  # punctuation; apostrophes inside words stay
+    return re.sub(r"\s+", " ", text).strip()
