@@ -1,10 +1,10 @@
-"""The built-in slot types (numbers, durations, date-times, free text) and the built-in context
-(reminders, timers, alarms, the ten Speech Commands keywords, digits), both in Rhino's context
-syntax. The other Speech Commands words ("bed", "marvin"...) are outside it: the 12-class task's
-"unknown", to be rejected.
+"""The built-in slot types (numbers, durations, date-times, free text, and Rhino's `pv.*` numbers,
+ordinals, percentages and letters) and the built-in context (reminders, timers, alarms, the ten
+Speech Commands keywords, digits), both in Rhino's context syntax. The other Speech Commands
+words ("bed", "marvin"...) are outside it: the 12-class task's "unknown", to be rejected.
 
-The slot types' grammars say what can be decoded; asr/datetimes.py says what it means. A test
-checks that every sentence the DateTime grammar can produce is understood by the parser.
+The slot types' grammars say what can be decoded; asr/datetimes.py and slot_value say what it
+means. Tests check that every sentence the DateTime and pv.* grammars can produce is understood.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from text_to_num import text2num
 
 from asr.datetimes import DateTimeError, parse_datetime, parse_duration
 from asr.grammar import TEXT_TYPE, Context, Grammar, load_context, word_trie
+from asr.spoken import number_words
 
 TYPES_YAML = r"""
 context:
@@ -37,13 +38,15 @@ context:
     time: ["(at) @clock (@meridiem)", "(at) [noon, midday, midnight]"]
     weekday: [monday, tuesday, wednesday, thursday, friday, saturday, sunday]
     month: [january, february, march, april, may, june, july, august, september, october, november, december]
-    ordinal:
-      - "[first, second, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth]"
-      - "[eleventh, twelfth, thirteenth, fourteenth, fifteenth, sixteenth, seventeenth, eighteenth, nineteenth]"
-      - "twentieth"
-      - "twenty [first, second, third, fourth, fifth, sixth, seventh, eighth, ninth]"
-      - "thirtieth"
-      - "thirty first"
+    digit_ordinal: [first, second, third, fourth, fifth, sixth, seventh, eighth, ninth]
+    teen_ordinal: [tenth, eleventh, twelfth, thirteenth, fourteenth, fifteenth, sixteenth, seventeenth, eighteenth, nineteenth]
+    ordinal: ["@digit_ordinal", "@teen_ordinal", "twentieth", "twenty @digit_ordinal", "thirtieth", "thirty first"]
+    ordinal_below100:
+      - "@digit_ordinal"
+      - "@teen_ordinal"
+      - "[twentieth, thirtieth, fortieth, fiftieth, sixtieth, seventieth, eightieth, ninetieth]"
+      - "@tens @digit_ordinal"
+    letter: [LETTERS]  # filled in from LETTERS below
     date:
       - "[today, tomorrow]"
       - "(the) day after tomorrow"
@@ -71,7 +74,27 @@ context:
       - "@date (@part) (@time)"
       - "@daypart (@time)"
       - "@time (@date) (@part)"
+    # Rhino's built-in slot types, so that existing Rhino contexts compile unchanged
+    pv.SingleDigitInteger: ["[zero, @digit]"]
+    pv.TwoDigitInteger: ["zero", "@below100"]
+    pv.SingleDigitOrdinal: ["@digit_ordinal"]
+    pv.TwoDigitOrdinal: ["@ordinal_below100"]
+    pv.Percent: ["[zero, @below100, [a, one] hundred] percent"]
+    pv.Alphabetic: ["@letter"]
+    pv.Alphanumeric: ["@letter", "[zero, @digit]"]
 """
+# A letter as it is written and as it is said: the value is the letter.
+LETTERS = {
+    "a": ["a", "ay"], "b": ["b", "bee"], "c": ["c", "see", "cee"], "d": ["d", "dee"], "e": ["e", "ee"],
+    "f": ["f", "ef", "eff"], "g": ["g", "gee"], "h": ["h", "aitch"], "i": ["i", "eye"], "j": ["j", "jay"],
+    "k": ["k", "kay"], "l": ["l", "el", "ell"], "m": ["m", "em"], "n": ["n", "en"], "o": ["o", "oh"],
+    "p": ["p", "pee"], "q": ["q", "cue", "queue"], "r": ["r", "ar"], "s": ["s", "ess"], "t": ["t", "tee"],
+    "u": ["u", "you"], "v": ["v", "vee"], "w": ["w", "double u", "double you"], "x": ["x", "ex"],
+    "y": ["y", "why", "wye"], "z": ["z", "zee", "zed"],
+}  # fmt: skip
+_SPOKEN_LETTER = {said: letter for letter, names in LETTERS.items() for said in names}
+_ORDINALS = {number_words(n, "ordinal"): n for n in range(1, 100)}  # "twenty first" -> 21
+TYPES_YAML = TYPES_YAML.replace("[LETTERS]", "[" + ", ".join(_SPOKEN_LETTER) + "]")
 
 COMMANDS_YAML = r"""
 context:
@@ -101,7 +124,9 @@ context:
     command: [yes, no, up, down, left, right, "on", "off", stop, go]
 """
 
-BUILTIN_TYPES = ("asr.Digit", "asr.Number", "asr.Duration", "asr.DateTime", TEXT_TYPE)
+BUILTIN_TYPES = ("asr.Digit", "asr.Number", "asr.Duration", "asr.DateTime", TEXT_TYPE, "pv.SingleDigitInteger",
+                 "pv.TwoDigitInteger", "pv.SingleDigitOrdinal", "pv.TwoDigitOrdinal", "pv.Percent", "pv.Alphabetic",
+                 "pv.Alphanumeric")  # fmt: skip
 
 
 @cache
@@ -136,8 +161,12 @@ def slot_value(slot_type: str, words: str, now: datetime, canonical: dict[str, s
     date-time. Raises DateTimeError for a date that does not exist."""
     if canonical is not None:
         return canonical[words]
-    if slot_type in ("asr.Digit", "asr.Number"):
-        return text2num(words.replace("a hundred", "one hundred"), "en")
+    if slot_type in ("asr.Digit", "asr.Number", "pv.SingleDigitInteger", "pv.TwoDigitInteger", "pv.Percent"):
+        return text2num(words.removesuffix(" percent").replace("a hundred", "one hundred"), "en")
+    if slot_type in ("pv.SingleDigitOrdinal", "pv.TwoDigitOrdinal"):
+        return _ORDINALS[words]
+    if slot_type in ("pv.Alphabetic", "pv.Alphanumeric"):
+        return _SPOKEN_LETTER.get(words) or str(text2num(words, "en"))
     if slot_type == "asr.Duration":
         seconds = parse_duration(words)
         return int(seconds) if seconds == int(seconds) else seconds

@@ -13,7 +13,8 @@ constrained CTC decoder and the text parser, so the two cannot disagree.
       words: [anneliese]            # ours: words free text may also be decoded to
 
 In an expression `[a, b]` is a required choice, `(a, b)` an optional one, `$type:name` a slot
-and `@name` a macro. Additions to Rhino's syntax: a slot value may map a canonical value to its
+and `@name` a macro; Rhino's built-in slot types (`pv.TwoDigitInteger`, `pv.Alphabetic`...) are
+defined in asr/builtin.py. Additions to Rhino's syntax: a slot value may map a canonical value to its
 synonyms (`- latte: [caffe latte, cafe latte]`), and built-in slot types need no `slots:` entry:
 `asr.Number`, `asr.Duration`, `asr.DateTime` (spoken numbers, durations and date-times) and
 `asr.Text` (free text, such as a reminder's task). The parser reads free text as any letters;

@@ -19,7 +19,7 @@ _MONTH = "|".join(rf"{m[:3]}(?:{m[3:]}|\.)?" for m in MONTHS) + r"|sept\.?"  # "
 _DATE = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)")  # "Dec 3", "Sept. 21st"
 
 
-def _words(number: int, to: str = "cardinal") -> str:
+def number_words(number: int, to: str = "cardinal") -> str:
     """12 -> "twelve", 21 -> "twenty one" (ordinal: "twenty first"): hyphens and commas as spaces."""
     return re.sub(r"[-,]", " ", num2words(number, to=to))
 
@@ -32,16 +32,16 @@ def _clock(match: re.Match) -> str:
         return match[0]  # not a time: left for the parser to refuse
     if meridiem is None and (hour == 0 or hour > 12):
         meridiem = "am" if hour == 0 else "pm"
-    said = [_words(hour % 12 or 12)]
+    said = [number_words(hour % 12 or 12)]
     if minute:
-        said.append(("oh " if minute < 10 else "") + _words(minute))
+        said.append(("oh " if minute < 10 else "") + number_words(minute))
     return " ".join(said + ([meridiem] if meridiem else []))
 
 
 def _date(match: re.Match) -> str:
     """"dec 3" -> "december third": a day after its month is said as an ordinal."""
     month = next(m for m in MONTHS if m.startswith(match[1][:3]))
-    return f"{month} {_words(int(match[2]), 'ordinal')}"
+    return f"{month} {number_words(int(match[2]), 'ordinal')}"
 
 
 def spoken(text: str) -> str:
@@ -50,8 +50,9 @@ def spoken(text: str) -> str:
     text = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", text)  # "p.m." -> "pm"
     text = re.sub(r"(\d)([ap]m)\b", r"\1 \2", text)  # "5pm" -> "5 pm"
     text = re.sub(r"\b(\d{1,2}):(\d\d)\b(?: ([ap]m)\b)?", _clock, text)
-    text = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", lambda m: _words(int(m[1]), "ordinal"), text)
-    text = re.sub(r"\b(\d+)\.5\b", lambda m: _words(int(m[1])) + " and a half", text)
-    text = re.sub(r"\b\d+\b", lambda m: _words(int(m[0])), text)
+    text = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", lambda m: number_words(int(m[1]), "ordinal"), text)
+    text = re.sub(r"\b(\d+)\.5\b", lambda m: number_words(int(m[1])) + " and a half", text)
+    text = re.sub(r"\b\d+\b", lambda m: number_words(int(m[0])), text)
+    text = text.replace("%", " percent")
     text = re.sub(r"[-.,!?;:\"()]|(?<![a-z])'|'(?![a-z])", " ", text)  # punctuation; apostrophes inside words stay
     return re.sub(r"\s+", " ", text).strip()
