@@ -294,7 +294,7 @@ def _intent_line(intent) -> str:
 
 @app.command()
 def intent(
-    text: Annotated[str, typer.Argument(help="what was said, e.g. 'remind me to call mom tomorrow at nine'")],
+    text: Annotated[str, typer.Argument(help="what was said or typed, e.g. 'remind me to call mom tomorrow at 9'")],
     context: Annotated[Path | None, typer.Option(help="a context file (Rhino YAML) added to the built-in one")] = None,
     now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
     tz: Annotated[str | None, typer.Option(help=TZ_HELP)] = None,
