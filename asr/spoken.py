@@ -25,13 +25,14 @@ def number_words(number: int, to: str = "cardinal") -> str:
 
 
 def _clock(match: re.Match) -> str:
-    """"9:05" -> "nine oh five", "16:30" -> "four thirty pm", "0:15" -> "twelve fifteen am"; an
-    am or pm written after the time is kept as written."""
+    """"9:05" -> "nine oh five", "16:30" -> "four thirty pm", "0:15" and "07:00" (24-hour
+    notation) -> "twelve fifteen am" and "seven am"; an am or pm written after the time is kept
+    as written."""
     hour, minute, meridiem = int(match[1]), int(match[2]), match[3]
     if hour > 23 or minute > 59:
         return match[0]  # not a time: left for the parser to refuse
-    if meridiem is None and (hour == 0 or hour > 12):
-        meridiem = "am" if hour == 0 else "pm"
+    if meridiem is None and (hour == 0 or hour > 12 or match[1].startswith("0")):
+        meridiem = "pm" if hour > 12 else "am"
     said = [number_words(hour % 12 or 12)]
     if minute:
         said.append(("oh " if minute < 10 else "") + number_words(minute))

@@ -117,6 +117,7 @@ TYPED = [  # as people type them: digits, clock times, ordinals, capitals and pu
     ("wake me up at 6:30 a.m.", "set_alarm", {"datetime": "2026-11-25T06:30:00-05:00"}),
     ("set an alarm for 16:30", "set_alarm", {"datetime": "2026-11-24T16:30:00-05:00"}),
     ("set an alarm for 0:15", "set_alarm", {"datetime": "2026-11-25T00:15:00-05:00"}),
+    ("wake me up at 07:00", "set_alarm", {"datetime": "2026-11-25T07:00:00-05:00"}),  # a leading zero: 24-hour, am
     ("set the alarm for Monday at 7:15", "set_alarm", {"datetime": "2026-11-30T07:15:00-05:00"}),
     ("Stop.", "command", {"word": "stop"}),
     ("7", "digit", {"value": 7}),
