@@ -2,9 +2,11 @@
 
 Contexts and the acoustic model's vocabulary are words of a-z, space and apostrophe; a person
 typing `asr intent` writes "Remind me to call Mom on December 3rd at 5 p.m." Numbers are spelled
-with num2words, clock times in 24-hour form gain their am or pm, and punctuation goes.
+with num2words, clock times in 24-hour form gain their am or pm, "min", "hr" and "sec" after a
+number are written out, and punctuation goes.
 
     spoken("Set a timer for 2.5 minutes!")  -> "set a timer for two and a half minutes"
+    spoken("set a 5 min timer")             -> "set a five minutes timer"
     spoken("wake me up at 16:30")           -> "wake me up at four thirty pm"
     spoken("on Dec 3 at 9")                 -> "on december third at nine"
 """
@@ -16,6 +18,7 @@ from num2words import num2words
 from asr.datetimes import MONTHS
 
 _MONTH = "|".join(rf"{m[:3]}(?:{m[3:]}|\.)?" for m in MONTHS) + r"|sept\.?"  # "dec", "dec.", "december"
+_UNITS = {"min": "minutes", "hr": "hours", "sec": "seconds"}  # typed after a number: "5 min", "2hrs"
 _DATE = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)")  # "Dec 3", "Sept. 21st"
 
 
@@ -50,6 +53,7 @@ def spoken(text: str) -> str:
     text = _DATE.sub(_date, text)
     text = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", text)  # "p.m." -> "pm"
     text = re.sub(r"(\d)([ap]m)\b", r"\1 \2", text)  # "5pm" -> "5 pm"
+    text = re.sub(r"(\d)\s*(mins?|hrs?|secs?)\b", lambda m: f"{m[1]} {_UNITS[m[2].rstrip('s')]}", text)
     text = re.sub(r"\b(\d{1,2}):(\d\d)\b(?: ([ap]m)\b)?", _clock, text)
     text = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", lambda m: number_words(int(m[1]), "ordinal"), text)
     text = re.sub(r"\b(\d+)\.5\b", lambda m: number_words(int(m[1])) + " and a half", text)
