@@ -48,6 +48,10 @@ def _date(match: re.Match) -> str:
     return f"{month} {number_words(int(match[2]), 'ordinal')}"
 
 
+def _half(match: re.Match) -> str:
+    return f"half {'an' if match[1] == 'hour' else 'a'} {match[1]}"
+
+
 def spoken(text: str) -> str:
     text = text.lower().replace("\u2019", "'")
     text = _DATE.sub(_date, text)
@@ -56,6 +60,7 @@ def spoken(text: str) -> str:
     text = re.sub(r"(\d)\s*(mins?|hrs?|secs?)\b", lambda m: f"{m[1]} {_UNITS[m[2].rstrip('s')]}", text)
     text = re.sub(r"\b(\d{1,2}):(\d\d)\b(?: ([ap]m)\b)?", _clock, text)
     text = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", lambda m: number_words(int(m[1]), "ordinal"), text)
+    text = re.sub(r"(?<![\d.])0?\.5 (hour|minute|second)s?\b", _half, text)  # "0.5 hours" -> "half an hour"
     text = re.sub(r"\b(\d+)\.5\b", lambda m: number_words(int(m[1])) + " and a half", text)
     text = re.sub(r"\b\d+\b", lambda m: number_words(int(m[0])), text)
     text = text.replace("%", " percent")

@@ -116,6 +116,7 @@ TYPED = [  # as people type them: digits, clock times, ordinals, capitals and pu
     ("start a 10-minute timer", "set_timer", {"duration_s": 600}),
     ("set a 5 min timer", "set_timer", {"duration_s": 300}),
     ("timer for 1.5 hrs", "set_timer", {"duration_s": 5400}),
+    ("set a timer for 0.5 hours", "set_timer", {"duration_s": 1800}),
     ("remind me in 2hrs to call mom", "set_reminder", {"task": "call mom", "datetime": "2026-11-24T17:00:00-05:00"}),
     ("wake me up at 6:30 a.m.", "set_alarm", {"datetime": "2026-11-25T06:30:00-05:00"}),
     ("set an alarm for 16:30", "set_alarm", {"datetime": "2026-11-24T16:30:00-05:00"}),
