@@ -60,7 +60,10 @@ def active_grammar(context_path: str | os.PathLike | None = None) -> Grammar:
 
 
 def understand(text: str, grammar: Grammar, now: datetime, confidence: float = 1.0) -> Intent:
-    text = spoken(text)
+    try:
+        text = spoken(text)
+    except DateTimeError as e:  # a typed date that reads two ways
+        return Intent(None, text=text, confidence=0.0, reason=str(e))
     if not text:
         return Intent(None, text=text, confidence=0.0, reason="no speech: the text is empty")
     parse = grammar.parse(text)

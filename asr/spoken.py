@@ -9,17 +9,22 @@ number are written out, and punctuation goes.
     spoken("set a 5 min timer")             -> "set a five minutes timer"
     spoken("wake me up at 16:30")           -> "wake me up at four thirty pm"
     spoken("on Dec 3 at 9")                 -> "on december third at nine"
+    spoken("on 12/25")                      -> "on december twenty fifth"
+
+A numeric date after "on" that reads two ways ("on 3/4": March 4 or 3 April) raises
+DateTimeError.
 """
 
 import re
 
 from num2words import num2words
 
-from asr.datetimes import MONTHS
+from asr.datetimes import MONTHS, DateTimeError
 
 _MONTH = "|".join(rf"{m[:3]}(?:{m[3:]}|\.)?" for m in MONTHS) + r"|sept\.?"  # "dec", "dec.", "december"
 _UNITS = {"min": "minutes", "hr": "hours", "sec": "seconds"}  # typed after a number: "5 min", "2hrs"
 _DATE = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)")  # "Dec 3", "Sept. 21st"
+_NUMERIC_DATE = re.compile(r"(?<=\bon )(\d{1,2})/(\d{1,2})(?![\d/])")  # "on 12/25", "on 25/12"; not "3/4 of"
 
 
 def number_words(number: int, to: str = "cardinal") -> str:
@@ -48,6 +53,21 @@ def _date(match: re.Match) -> str:
     return f"{month} {number_words(int(match[2]), 'ordinal')}"
 
 
+def _numeric_date(match: re.Match) -> str:
+    """"12/25" and "25/12" -> "december twenty fifth". Which number is the month differs by
+    country, so a date that reads both ways ("3/4") is refused rather than guessed."""
+    a, b = int(match[1]), int(match[2])
+    months = [(m, d) for m, d in ((a, b), (b, a)) if 1 <= m <= 12 and 1 <= d <= 31]
+    if len({*months}) > 1:
+        (m1, d1), (m2, d2) = months
+        raise DateTimeError(f"'{match[0]}' could be {MONTHS[m1 - 1]} {d1} or {MONTHS[m2 - 1]} {d2}; "
+                            "write the month's name, e.g. 'on december 3rd'")  # fmt: skip
+    if not months:
+        return match[0]  # no month: left for the parser to refuse
+    month, day = months[0]
+    return f"{MONTHS[month - 1]} {number_words(day, 'ordinal')}"
+
+
 def _half(match: re.Match) -> str:
     return f"half {'an' if match[1] == 'hour' else 'a'} {match[1]}"
 
@@ -55,6 +75,7 @@ def _half(match: re.Match) -> str:
 def spoken(text: str) -> str:
     text = text.lower().replace("\u2019", "'")
     text = _DATE.sub(_date, text)
+    text = _NUMERIC_DATE.sub(_numeric_date, text)
     text = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", text)  # "p.m." -> "pm"
     text = re.sub(r"(\d)([ap]m)\b", r"\1 \2", text)  # "5pm" -> "5 pm"
     text = re.sub(r"(\d)\s*(mins?|hrs?|secs?)\b", lambda m: f"{m[1]} {_UNITS[m[2].rstrip('s')]}", text)

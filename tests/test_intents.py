@@ -108,6 +108,8 @@ TYPED = [  # as people type them: digits, clock times, ordinals, capitals and pu
     ("Remind me to call mom on Dec 3 at 5:30 pm.", "set_reminder", {"task": "call mom", "datetime": "2026-12-03T17:30:00-05:00"}),
     ("remind me to renew my passport on Sept. 21st", "set_reminder", {"task": "renew my passport", "datetime": "2027-09-21T09:00:00-04:00"}),
     ("remind me to pay rent on the 1st", "set_reminder", {"task": "pay rent", "datetime": "2026-12-01T09:00:00-05:00"}),
+    ("remind me to buy a tree on 12/20", "set_reminder", {"task": "buy a tree", "datetime": "2026-12-20T09:00:00-05:00"}),
+    ("remind me to call mom on 25/12 at 5pm", "set_reminder", {"task": "call mom", "datetime": "2026-12-25T17:00:00-05:00"}),
     ("in 10 minutes remind me to take the pizza out", "set_reminder", {"task": "take the pizza out", "datetime": "2026-11-24T15:10:00-05:00"}),
     ("remind me to take 2 pills at 9:05 PM", "set_reminder", {"task": "take two pills", "datetime": "2026-11-24T21:05:00-05:00"}),
     ("Don’t let me forget to water the plants on Friday", "set_reminder", {"task": "water the plants", "datetime": "2026-11-27T09:00:00-05:00"}),
@@ -152,6 +154,8 @@ def test_empty_text_and_impossible_dates(grammar):
     assert understand("  ", grammar, NOW).reason == "no speech: the text is empty"
     result = understand("remind me to pay rent on february thirtieth", grammar, NOW)
     assert result.intent is None and "february has no day 30" in result.reason
+    result = understand("remind me to pay rent on 3/4", grammar, NOW)  # March 4 in the US, 3 April elsewhere
+    assert result.intent is None and result.reason.startswith("'3/4' could be march 4 or april 3; write the month")
 
 
 def test_user_context_in_rhino_syntax_with_synonyms(coffee):
