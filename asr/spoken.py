@@ -47,10 +47,14 @@ def _clock(match: re.Match) -> str:
     return " ".join(said + ([meridiem] if meridiem else []))
 
 
+def _month_day(month: int, day: int) -> str:
+    """(12, 3) -> "december third": a day after its month is said as an ordinal."""
+    return f"{MONTHS[month - 1]} {number_words(day, 'ordinal')}"
+
+
 def _date(match: re.Match) -> str:
-    """"dec 3" -> "december third": a day after its month is said as an ordinal."""
-    month = next(m for m in MONTHS if m.startswith(match[1][:3]))
-    return f"{month} {number_words(int(match[2]), 'ordinal')}"
+    """"dec 3" -> "december third"."""
+    return _month_day(next(i for i, m in enumerate(MONTHS, 1) if m.startswith(match[1][:3])), int(match[2]))
 
 
 def _numeric_date(match: re.Match) -> str:
@@ -64,8 +68,7 @@ def _numeric_date(match: re.Match) -> str:
                             "write the month's name, e.g. 'on december 3rd'")  # fmt: skip
     if not months:
         return match[0]  # no month: left for the parser to refuse
-    month, day = months[0]
-    return f"{MONTHS[month - 1]} {number_words(day, 'ordinal')}"
+    return _month_day(*months[0])
 
 
 def _half(match: re.Match) -> str:
