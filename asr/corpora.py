@@ -5,6 +5,9 @@
 - The Speech Commands 12-class test layout: the 10 keywords, `_unknown_/` (real word = file-name
   prefix) and `_silence_/` (1 s of background noise, empty transcript).
 - Free Spoken Digit Dataset: `recordings/{digit}_{speaker}_{n}.wav` at 8 kHz.
+- LibriSpeech (any subset, Mini LibriSpeech too): `<subset>/<speaker>/<chapter>/` holding
+  `<speaker>-<chapter>-<n>.flac` (or `.opus`) and `<speaker>-<chapter>.trans.txt`; the speakers'
+  sex in `SPEAKERS.TXT` beside the subset folders. Utterances of up to 35 s are kept whole.
 
 Splits are by speaker, never by clip: a speaker's hash decides dev or train, so the same person
 lands on the same side in every corpus that shares speaker ids.
@@ -19,6 +22,7 @@ from pathlib import Path
 
 import soundfile as sf
 
+from asr import vocab
 from asr.errors import ASRError
 from asr.manifest import Utterance, write_manifest
 
@@ -32,6 +36,8 @@ DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight"
 UNKNOWN, SILENCE = "_unknown_", "_silence_"
 _SC_NAME = re.compile(r"(?:(?P<word>[a-z]+)_)?(?P<speaker>[0-9a-f]{8})_nohash_\d+\.wav$")
 _FSDD_NAME = re.compile(r"(?P<digit>\d)_(?P<speaker>[a-z]+)_\d+\.wav$")
+LIBRISPEECH_AUDIO = (".flac", ".opus", ".wav")
+LIBRISPEECH_DEV_PER_SEX = 2  # Mini LibriSpeech speakers of each sex held out for dev in prepare-shared
 
 
 def is_dev_speaker(speaker: str, dev_percent: float) -> bool:
@@ -105,17 +111,70 @@ def fsdd(root: str | os.PathLike, source: str = "fsdd") -> list[Utterance]:
     return utterances
 
 
+def librispeech(subset: str | os.PathLike, source: str = "librispeech") -> list[Utterance]:
+    """A LibriSpeech subset folder (`.../LibriSpeech/train-clean-5`) -> its utterances, transcripts
+    lower-cased into the model's vocabulary, speaker = the reader's id."""
+    subset = Path(subset)
+    _require_dir(subset, "LibriSpeech subset", "pass the folder holding <speaker>/<chapter>/ (e.g. LibriSpeech/train-clean-5)")
+    utterances = []
+    for chapter in sorted(d for d in subset.glob("*/*") if d.is_dir()):
+        speaker, chapter_id = chapter.parent.name, chapter.name
+        audio = {f.stem: f for f in chapter.iterdir() if f.suffix in LIBRISPEECH_AUDIO}
+        transcript = chapter / f"{speaker}-{chapter_id}.trans.txt"
+        if not transcript.is_file():
+            if audio:
+                raise ASRError(f"'{transcript}' is missing for the {len(audio)} clips in '{chapter}'; "
+                               "restore it from the archive or remove the chapter folder")  # fmt: skip
+            continue
+        for n, line in enumerate(transcript.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            utt_id, _, text = line.partition(" ")
+            if utt_id not in audio:
+                raise ASRError(f"{transcript}:{n}: no audio file {utt_id}.flac (or .opus) for this line; "
+                               "restore it from the archive or delete the line")  # fmt: skip
+            text = vocab.normalize(text)
+            try:
+                vocab.encode(text)
+            except ASRError as e:
+                raise ASRError(f"{transcript}:{n}: {e}") from None
+            utterances.append(_utt(audio[utt_id], text, speaker, source))
+    if not utterances:
+        raise ASRError(f"no LibriSpeech chapters (<speaker>/<chapter>/*.trans.txt) under '{subset}'")
+    return utterances
+
+
+def librispeech_sexes(subset: str | os.PathLike) -> dict[str, str]:
+    """SPEAKERS.TXT beside a subset folder -> {speaker id: "F" or "M"} ({} when it is absent)."""
+    path = Path(subset).parent / "SPEAKERS.TXT"
+    if not path.is_file():
+        return {}
+    rows = (line.split("|") for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith(";"))
+    return {r[0].strip(): r[1].strip() for r in rows if len(r) >= 2}
+
+
 def split_by_speaker(utterances: list[Utterance], dev_percent: float) -> tuple[list[Utterance], list[Utterance]]:
     train = [u for u in utterances if not is_dev_speaker(u.speaker, dev_percent)]
     dev = [u for u in utterances if is_dev_speaker(u.speaker, dev_percent)]
     return train, dev
 
 
+def librispeech_dev_speakers(utterances: list[Utterance], sexes: dict[str, str], per_sex: int) -> set[str]:
+    """`per_sex` readers of each sex, the lowest by speaker hash: a dev set of women and men alike."""
+    speakers = sorted({u.speaker for u in utterances}, key=lambda s: hashlib.sha1(s.encode()).hexdigest())
+    by_sex: dict[str, list[str]] = {}
+    for s in speakers:
+        by_sex.setdefault(sexes.get(s, "?"), []).append(s)
+    return {s for group in by_sex.values() for s in group[:per_sex]}
+
+
 def prepare_shared(shared: str | os.PathLike, out_dir: str | os.PathLike, dev_percent: float = 20.0) -> dict[str, int]:
     """Speaker-disjoint train/dev manifests for the real recordings in ../shared/data.
 
     Speech Commands (both versions) split by speaker hash; FSDD keeps its one speaker with the
-    lowest hash for dev (it has only four). Paths are written relative to the manifest folder.
+    lowest hash for dev (it has only four): train.jsonl, dev.jsonl. Mini LibriSpeech holds out
+    LIBRISPEECH_DEV_PER_SEX readers of each sex: librispeech_train.jsonl, librispeech_dev.jsonl.
+    Paths are written relative to the manifest folder.
     """
     shared, out_dir = Path(shared), Path(out_dir)
     _require_dir(shared, "shared data", "pass --shared pointing at the folder with the recordings")
@@ -126,10 +185,18 @@ def prepare_shared(shared: str | os.PathLike, out_dir: str | os.PathLike, dev_pe
     fsdd_dev = min({u.speaker for u in digits}, key=lambda s: hashlib.sha1(s.encode()).hexdigest())
     train += [u for u in digits if u.speaker != fsdd_dev]
     dev += [u for u in digits if u.speaker == fsdd_dev]
-    overlap = {u.speaker for u in train} & {u.speaker for u in dev}
-    assert not overlap, f"speaker leak between train and dev: {sorted(overlap)[:5]}"
+    manifests = {"train": train, "dev": dev}
+    mini = shared / "mini_librispeech" / "LibriSpeech" / "train-clean-5"
+    if mini.is_dir():
+        read = librispeech(mini)
+        held = librispeech_dev_speakers(read, librispeech_sexes(mini), LIBRISPEECH_DEV_PER_SEX)
+        manifests["librispeech_train"] = [u for u in read if u.speaker not in held]
+        manifests["librispeech_dev"] = [u for u in read if u.speaker in held]
+    for split in ("", "librispeech_"):
+        overlap = {u.speaker for u in manifests.get(f"{split}train", [])} & {u.speaker for u in manifests.get(f"{split}dev", [])}
+        assert not overlap, f"speaker leak between train and dev: {sorted(overlap)[:5]}"
     counts = {}
-    for name, utts in (("train", train), ("dev", dev)):
+    for name, utts in manifests.items():
         rel = [
             Utterance(os.path.relpath(u.audio, out_dir), u.text, u.speaker, u.source, u.intent, u.duration_s)
             for u in utts

