@@ -323,7 +323,7 @@ def intent(
     now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
     tz: Annotated[str | None, typer.Option(help=TZ_HELP)] = None,
     json_: Annotated[bool, typer.Option("--json", help="one JSON object")] = False,
-    act: Annotated[bool, typer.Option(help="store set_reminder, cancel on cancel_reminder")] = False,
+    act: Annotated[bool, typer.Option(help="carry it out: store reminders, alarms and timers, list or cancel them")] = False,
     store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
 ):
     """Find the intent and slots of a typed command (no audio)."""
@@ -331,20 +331,21 @@ def intent(
         from asr.datetimes import reference_time
         from asr.intents import active_grammar, understand
 
-        result = understand(text, active_grammar(context), reference_time(now, tz))
-        done = _act(result, store) if act else ""
+        moment = reference_time(now, tz)
+        result = understand(text, active_grammar(context), moment)
+        done = _act(result, store, moment) if act else ""
     typer.echo(json.dumps(result.to_dict()) if json_ else _intent_line(result))
     if done:
         typer.echo(done, err=json_)
 
 
-def _act(intent, store_path: Path | None) -> str:
+def _act(intent, store_path: Path | None, now) -> str:
     from asr.intents import act
     from asr.store import ReminderStore
 
     store = ReminderStore(store_path)
     try:
-        return act(intent, store)
+        return act(intent, store, now)
     finally:
         store.close()
 

@@ -155,29 +155,9 @@ class _Parser:
             return 12, 0, "pm"
         if self.accept("midnight"):
             return 0, 0, "am"
-        offset = None
-        if self.accept("half"):
-            offset = 30
-        elif self.accept("quarter") or self.accept_seq("a", "quarter"):
-            offset = 15
-        elif (n := _number(self.peek() or "")) is not None and self.peek(1) in ("past", "to", "after", "minutes"):
-            self.i += 1
-            self.accept("minutes")
-            offset = n
-        if offset is not None:
-            direction = self.peek()
-            if direction not in ("past", "to", "after"):
-                return None
-            self.i += 1
-            hour = _number(self.peek() or "")
-            if hour is None:
-                hour = 12 if self.peek() == "noon" else 0 if self.peek() == "midnight" else None
-                if hour is None:
-                    return None
-            self.i += 1
-            if offset >= 60:
-                raise DateTimeError(f"'{offset} {direction} {hour}' is not a time of day")
-            return ((hour, offset) if direction != "to" else ((hour - 1) % 24, 60 - offset)) + (None,)
+        relative = self.attempt(self.clock_relative)
+        if relative is not None:
+            return relative
         hour = _number(self.peek() or "")
         if hour is None:
             return None
@@ -193,6 +173,32 @@ class _Parser:
         if hour > 23 or minute > 59:
             raise DateTimeError(f"'{hour}:{minute:02d}' is not a time of day")
         return hour, minute, None
+
+    def clock_relative(self) -> tuple[int, int, None] | None:
+        """"half past 7", "a quarter to 9", "20 past 6"; None when the words are not one ("at 8
+        to call mom" is 8 o'clock, then a task)."""
+        offset = None
+        if self.accept("half"):
+            offset = 30
+        elif self.accept("quarter") or self.accept_seq("a", "quarter"):
+            offset = 15
+        elif (n := _number(self.peek() or "")) is not None and self.peek(1) in ("past", "to", "after", "minutes"):
+            self.i += 1
+            self.accept("minutes")
+            offset = n
+        if offset is None or self.peek() not in ("past", "to", "after"):
+            return None
+        direction = self.tokens[self.i]
+        self.i += 1
+        hour = _number(self.peek() or "")
+        if hour is None:
+            hour = 12 if self.peek() == "noon" else 0 if self.peek() == "midnight" else None
+            if hour is None:
+                return None
+        self.i += 1
+        if offset >= 60:
+            raise DateTimeError(f"'{offset} {direction} {hour}' is not a time of day")
+        return ((hour, offset) if direction != "to" else ((hour - 1) % 24, 60 - offset)) + (None,)
 
     def time_of_day(self) -> tuple[int, int, str | None] | None:
         self.accept("at")
@@ -241,8 +247,13 @@ class _Parser:
             return today, self.tokens[self.i - 1]
         qualifier = "this" if self.accept("this") else "next" if self.accept("next") else None
         if self.peek() in WEEKDAYS:
-            ahead = (WEEKDAYS.index(self.tokens[self.i]) - today.weekday()) % 7
+            weekday = WEEKDAYS.index(self.tokens[self.i])
+            ahead = (weekday - today.weekday()) % 7
             self.i += 1
+            if (found := self.attempt(self.month_day)) is not None:  # "friday the 1st": the next such day
+                return _next_month_day(today, *found, weekday=weekday), None
+            if self.accept_seq("of", "next", "week") or self.accept_seq("next", "week"):  # that day of next week
+                return today + timedelta(days=7 - today.weekday() + weekday), None
             if qualifier != "this" and ahead == 0:
                 ahead = 7
             return today + timedelta(days=ahead), None
@@ -254,7 +265,7 @@ class _Parser:
         return (_next_month_day(today, *found), None) if found else None
 
     def part_of_day(self) -> str | None:
-        for words in (("in", "the"), ("this",), ("at",), ()):
+        for words in (("in", "the"), ("this",), ("at",), ("the",), ()):
             start = self.i
             if self.accept_seq(*words) and self.peek() in PARTS_OF_DAY:
                 self.i += 1
@@ -263,16 +274,17 @@ class _Parser:
         return None
 
 
-def _next_month_day(today: date, month: int | None, day: int) -> date:
-    """The next `month`/`day` on or after today (this month or the next when no month is said)."""
+def _next_month_day(today: date, month: int | None, day: int, weekday: int | None = None) -> date:
+    """The next `month`/`day` on or after today (this month or the next when no month is said;
+    with `weekday` and no month, the next month whose day falls on that weekday)."""
     if month is None:
-        for k in range(13):
+        for k in range(13 if weekday is None else 7):  # "friday the 1st": within half a year
             year, m = divmod(today.month - 1 + k, 12)
             try:
                 candidate = date(today.year + year, m + 1, day)
             except ValueError:
                 continue
-            if candidate >= today:
+            if candidate >= today and weekday in (None, candidate.weekday()):
                 return candidate
         raise DateTimeError(f"no month has a day {day}")
     for year in (today.year, today.year + 1, today.year + 2, today.year + 3, today.year + 4):
@@ -324,13 +336,70 @@ def parse_datetime(text: str, now: datetime) -> datetime | None:
     """
     _check_now(now)
     relative = re.match(r"\s*in\s", text.lower()) or re.search(r"\sfrom now\s*$", text.lower())
-    parser = _Parser(_tokens(text, durations=bool(relative)))
+    return datetime_of(_tokens(text, durations=bool(relative)), now, text)
+
+
+_NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+                 "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
+                 "a an and half").split()  # fmt: skip
+_SAID_SECOND = re.compile(rf"(\S+ )?((?:(?:{'|'.join(_NUMBER_WORDS)}) )+)second\b(?! of)")
+
+
+def _second(match: re.Match) -> str:
+    """"thirty second" is 30 seconds, unless a month or "the" makes it a date ("march twenty
+    second", "the twenty second"); "a second" and "a half second" are units too."""
+    before = (match[1] or "").strip()
+    if before in MONTHS or before in ("the", "on"):
+        return match[0]
+    return f"{match[1] or ''}{match[2]}sec"
+
+
+def tokens(text: str) -> list[str]:
+    """A sentence's tokens as date-time phrases read them: numbers as digits ("at 4 15 pm"), a
+    "second" after a number the unit ("a thirty second timer"), not the ordinal of a date."""
+    text = _SAID_SECOND.sub(_second, f" {text.lower()}")
+    return _tokens(re.sub(r"\bsecond (timer|countdown)\b", r"sec \1", text))
+
+
+def extent(tokens: list[str], start: int) -> int:
+    """Where the longest date-time phrase that begins at tokens[start] ends (start: none does).
+    A relative phrase ("in 10 minutes", "10 minutes from now"), or days, parts of the day and
+    times of day in any order ("tomorrow at 4 in the afternoon")."""
+    parser = _Parser(tokens)
+    parser.i = start
+    if parser.accept("in") and parser.attempt(parser.duration) is not None:
+        return parser.i
+    parser.i = start
+    if parser.attempt(parser.duration) is not None and parser.accept_seq("from", "now"):
+        return parser.i
+    parser.i = start
+    today = date(2000, 1, 3)  # any day: only how far the words reach matters here
+    day = clock = part = None
+    while not parser.done():
+        try:
+            if day is None and (found := parser.attempt(lambda: parser.day(today))):
+                day = found
+            elif clock is None and (found := parser.attempt(parser.time_of_day)):
+                clock = found
+            elif part is None and (found := parser.attempt(parser.part_of_day)):
+                part = found
+            else:
+                break
+        except DateTimeError:  # "25 o'clock": not a phrase here; datetime_of says why
+            break
+    return parser.i
+
+
+def datetime_of(tokens: list[str], now: datetime, text: str | None = None,
+                default_meridiem: str | None = None) -> datetime | None:  # fmt: skip
+    """parse_datetime over tokens (see tokens()); `text` names the phrase in errors. A time said
+    with no am or pm and no part of the day takes `default_meridiem` (a wake-up alarm: "am")."""
+    text = text or " ".join(tokens)
+    parser = _Parser(tokens)
     ahead = parser.accept("in")
     seconds = parser.attempt(parser.duration)
     if seconds is not None and (ahead or parser.accept_seq("from", "now")) and parser.done():
         return (now.astimezone(timezone.utc) + timedelta(seconds=seconds)).astimezone(now.tzinfo)
-    if ahead:
-        return None
     parser.i = 0  # not a relative phrase: read it as days and times
     today = now.date()
     day = part = clock = None
@@ -351,6 +420,7 @@ def parse_datetime(text: str, now: datetime) -> datetime | None:
     hour, minute, meridiem = clock
     if meridiem is None and part:
         meridiem = "night" if part == "night" else PARTS_OF_DAY[part][1]
+    meridiem = meridiem or default_meridiem
     if day is None:
         days = [today, today + timedelta(days=1)] if part is None else [today]
     elif day == today:

@@ -15,28 +15,14 @@ the reason.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from asr import builtin
 from asr.datetimes import DateTimeError
 from asr.grammar import Context, ContextError, Grammar, read_context
+from asr.requests import INTENTS as REQUESTS
+from asr.requests import Intent, parse_request
 from asr.spoken import spoken
-
-
-@dataclass
-class Intent:
-    intent: str | None
-    slots: dict = field(default_factory=dict)
-    text: str = ""
-    confidence: float = 1.0
-    reason: str | None = None  # why intent is None
-
-    def to_dict(self) -> dict:
-        out = {"intent": self.intent, "slots": self.slots, "confidence": round(self.confidence, 4), "text": self.text}
-        if self.reason:
-            out["reason"] = self.reason
-        return out
 
 
 def merge(base: Context, extra: Context) -> Context:
@@ -60,23 +46,33 @@ def active_grammar(context_path: str | os.PathLike | None = None) -> Grammar:
 
 
 def understand(text: str, grammar: Grammar, now: datetime, confidence: float = 1.0) -> Intent:
+    """Typed or decoded text -> its intent. The keyword commands, digits and the user's contexts
+    are read strictly by the grammar; reminders, timers and alarms by the robust parser
+    (asr.requests), however they are phrased."""
     try:
-        text = spoken(text)
+        said = spoken(text)
     except DateTimeError as e:  # a typed date that reads two ways
         return Intent(None, text=text, confidence=0.0, reason=str(e))
-    if not text:
-        return Intent(None, text=text, confidence=0.0, reason="no speech: the text is empty")
-    parse = grammar.parse(text)
-    if parse is None:
-        return Intent(None, text=text, confidence=0.0, reason="not a command of the active context")
-    slots = {}
-    for name, words in parse.slots.items():
-        slot_type = parse.types[name]
-        try:
-            slots[name] = builtin.slot_value(slot_type, words, now, grammar.context.slots.get(slot_type))
-        except DateTimeError as e:
-            return Intent(None, text=text, confidence=0.0, reason=str(e))
-    return Intent(parse.intent, slots, parse.text, confidence)
+    if not said:
+        return Intent(None, text=said, confidence=0.0, reason="no speech: the text is empty")
+    parse = grammar.parse(said)
+    if parse is not None and parse.intent not in REQUESTS:
+        slots = {}
+        for name, words in parse.slots.items():
+            slot_type = parse.types[name]
+            try:
+                slots[name] = builtin.slot_value(slot_type, words, now, grammar.context.slots.get(slot_type))
+            except DateTimeError as e:
+                return Intent(None, text=said, confidence=0.0, reason=str(e))
+        return Intent(parse.intent, slots, parse.text, confidence)
+    said = parse.text if parse is not None else said  # the grammar's reading mends "tomorow", "thre"
+    request = parse_request(said, now)
+    if request is None:
+        return Intent(None, text=said, confidence=0.0, reason="not a command of the active context")
+    request.text = said
+    if request.intent is not None:
+        request.confidence = confidence
+    return request
 
 
 DEFAULT_THRESHOLD = 0.83  # calibrated: at most 5% of dev commands rejected (benchmarks/rejection.py)
@@ -84,31 +80,53 @@ DEFAULT_THRESHOLD = 0.83  # calibrated: at most 5% of dev commands rejected (ben
 
 def interpret(transcript, grammar: Grammar, now: datetime, threshold: float = DEFAULT_THRESHOLD) -> Intent:
     """A grammar-decoded Transcript (asr.runtime) -> its intent, or None when the best allowed
-    sentence is too unlikely next to the free transcript (out-of-grammar speech, noise)."""
+    sentence is too unlikely next to the free transcript (out-of-grammar speech, noise).
+
+    The grammar holds the sentences its authors imagined; people ask for reminders, timers and
+    alarms in many more. When no allowed sentence fits, the free transcript (open words) goes to
+    the same robust parser, and a built-in request found there is the answer."""
     confidence = transcript.command_confidence
+    if transcript.command_text is not None and confidence >= threshold:
+        return understand(transcript.command_text, grammar, now, confidence)
+    heard = understand(transcript.text, grammar, now, transcript.confidence)
+    if heard.intent in REQUESTS:
+        return heard
     if transcript.command_text is None:
         return Intent(None, text=transcript.text, confidence=0.0, reason="no sentence of the active context fits")
-    if confidence < threshold:
-        return Intent(None, text=transcript.text, confidence=confidence,
-                      reason=f"rejected: confidence {confidence:.2f} is below the threshold {threshold:.2f}")  # fmt: skip
-    return understand(transcript.command_text, grammar, now, confidence)
+    return Intent(None, text=transcript.text, confidence=confidence,
+                  reason=f"rejected: confidence {confidence:.2f} is below the threshold {threshold:.2f}")  # fmt: skip
 
 
-def act(intent: Intent, store) -> str:
-    """Take an intent's action on the reminder store (asr.store.ReminderStore); returns what was
-    done, for the user. set_reminder stores; cancel_reminder cancels the one reminder that
-    matches (or the only pending one); list_reminders lists. Other intents need no action."""
-    if intent.intent == "set_reminder":
-        reminder = store.add(intent.slots["task"], datetime.fromisoformat(intent.slots["datetime"]), intent.text)
-        return f"reminder {reminder.id} set: {reminder.task} at {reminder.due}"
-    if intent.intent == "cancel_reminder":
-        task = intent.slots.get("task")
-        found = store.matching(task) if task else store.list()
-        if len(found) != 1:
-            what = f"matching '{task}'" if task else "pending"
-            return f"nothing cancelled: {len(found)} reminders {what}; cancel one with 'asr reminders cancel ID'"
-        return f"reminder {store.set_status(found[0].id, 'cancelled').id} cancelled: {found[0].task}"
-    if intent.intent == "list_reminders":
-        pending = store.list()
-        return "\n".join(f"{r.id}: {r.task} at {r.due}" for r in pending) or "no pending reminders"
-    return ""
+def act(intent: Intent, store, now: datetime) -> str:
+    """Take a built-in request's action on the store (asr.store.ReminderStore); returns what was
+    done, for the user. set_* stores (a timer ends `now` + its length); cancel_* cancels the
+    pending entries the slots pick (task words, date, time), when they pick one or say "all";
+    list_* lists them. Other intents need no action."""
+    verb, _, kind = (intent.intent or "").partition("_")
+    kind = kind.removesuffix("s")
+    if kind not in ("reminder", "alarm", "timer") or verb not in ("set", "cancel", "list"):
+        return ""
+    slots = intent.slots
+    if verb == "set":
+        if kind == "timer":
+            due = now + timedelta(seconds=slots["duration_s"])
+        else:
+            due = datetime.fromisoformat(slots["datetime"])
+        entry = store.add(slots.get("task") or slots.get("label", ""), due, intent.text, kind)
+        return f"{kind} {entry.id} set: {entry.task + ' at ' if entry.task else 'at '}{entry.due}"
+    picked = [e for e in store.list(kind=kind) if _picked(e, slots)]
+    if verb == "list":
+        return "\n".join(f"{e.id}: {e.task + ' at ' if e.task else ''}{e.due}" for e in picked) or f"no pending {kind}s"
+    if len(picked) != 1 and not (slots.get("all") and picked):
+        what = f" matching '{slots['task']}'" if slots.get("task") else ""
+        return f"nothing cancelled: {len(picked)} {kind}s{what} pending; cancel one with 'asr reminders cancel ID'"
+    return "\n".join(f"{kind} {store.set_status(e.id, 'cancelled').id} cancelled: {e.task or e.due}" for e in picked)
+
+
+def _picked(entry, slots: dict) -> bool:
+    """Whether a stored entry is the one a cancel or list request's slots name."""
+    if slots.get("task") and slots["task"] not in entry.task:
+        return False
+    if slots.get("date") and not entry.due.startswith(slots["date"]):
+        return False
+    return not slots.get("datetime") or datetime.fromisoformat(entry.due) == datetime.fromisoformat(slots["datetime"])

@@ -277,7 +277,8 @@ class Assistant:
             transcript = early[2]
         else:
             transcript = self.recognizer.transcribe(event.audio)
-        intent = interpret(transcript, self.grammar, reference_time(None, self.tz), self.threshold)
-        action = act(intent, self.store) if intent.intent else ""
+        now = reference_time(None, self.tz)
+        intent = interpret(transcript, self.grammar, now, self.threshold)
+        action = act(intent, self.store, now) if intent.intent else ""
         at = lambda s: (opened + timedelta(seconds=s)).isoformat(timespec="milliseconds")  # noqa: E731
         return Heard(transcript, intent, at(event.start_s), at(event.at_s), action)

@@ -1,4 +1,8 @@
-"""Reminders in SQLite: the action behind `set_reminder` and `cancel_reminder`.
+"""Reminders, alarms and timers in SQLite: the actions behind the built-in requests.
+
+One table holds all three (`kind`); an alarm's or a timer's label is its `task`, and a timer is
+stored with the moment it ends. A store made before alarms and timers existed gains the column
+when it is opened (every row in it a reminder).
 
 One file (default: the user data dir, or $ASR_REMINDERS), WAL journal and a busy timeout, so
 several processes can add reminders at once without losing any; every statement is
@@ -23,10 +27,14 @@ CREATE TABLE IF NOT EXISTS reminders (
     due_utc TEXT NOT NULL,      -- the same moment in UTC: sorts and compares as text
     created TEXT NOT NULL,
     said TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'cancelled'))
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'cancelled')),
+    kind TEXT NOT NULL DEFAULT 'reminder' CHECK (kind IN ('reminder', 'alarm', 'timer'))
 );
 CREATE INDEX IF NOT EXISTS reminders_due ON reminders (status, due_utc);
 """
+KINDS = ("reminder", "alarm", "timer")
+# Stores written before `kind`: every row a reminder.
+ADD_KIND = "ALTER TABLE reminders ADD COLUMN kind TEXT NOT NULL DEFAULT 'reminder' CHECK (kind IN ('reminder', 'alarm', 'timer'))"
 
 
 def default_path() -> Path:
@@ -40,13 +48,15 @@ def default_path() -> Path:
 @dataclass(frozen=True)
 class Reminder:
     id: int
-    task: str
-    due: str
-    status: str
+    task: str  # a reminder's task; an alarm's or a timer's label ("" for none)
+    due: str  # ISO 8601 in the user's zone: when it goes off
+    status: str  # pending | done | cancelled
     said: str = ""
+    kind: str = "reminder"  # reminder | alarm | timer
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "task": self.task, "due": self.due, "status": self.status, "said": self.said}
+        return {"id": self.id, "kind": self.kind, "task": self.task, "due": self.due, "status": self.status,
+                "said": self.said}  # fmt: skip
 
 
 def _utc(moment: datetime) -> str:
@@ -64,6 +74,8 @@ class ReminderStore:
             self.db.execute("PRAGMA busy_timeout = 30000")
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.executescript(SCHEMA)
+            if "kind" not in {row[1] for row in self.db.execute("PRAGMA table_info(reminders)")}:
+                self._write(ADD_KIND, ())
         except (sqlite3.DatabaseError, OSError) as e:
             raise ASRError(
                 f"reminder store '{self.path}' is not usable ({e}); move it aside or pass another --store"
@@ -83,25 +95,29 @@ class ReminderStore:
                 self.db.execute("ROLLBACK")
             raise ASRError(f"reminder store '{self.path}': {e}; nothing was changed") from None
 
-    def add(self, task: str, due: datetime, said: str = "") -> Reminder:
+    def add(self, task: str, due: datetime, said: str = "", kind: str = "reminder") -> Reminder:
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
         created = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
         cursor = self._write(
-            "INSERT INTO reminders (task, due, due_utc, created, said) VALUES (?, ?, ?, ?, ?)",
-            (task, due.isoformat(), _utc(due), created, said),
+            "INSERT INTO reminders (task, due, due_utc, created, said, kind) VALUES (?, ?, ?, ?, ?, ?)",
+            (task, due.isoformat(), _utc(due), created, said, kind),
         )
-        return Reminder(cursor.lastrowid, task, due.isoformat(), "pending", said)
+        return Reminder(cursor.lastrowid, task, due.isoformat(), "pending", said, kind)
 
     def _select(self, where: str, params: tuple = ()) -> list[Reminder]:
         try:
             rows = self.db.execute(
-                f"SELECT id, task, due, status, said FROM reminders WHERE {where} ORDER BY due_utc, id", params
+                f"SELECT id, task, due, status, said, kind FROM reminders WHERE {where} ORDER BY due_utc, id", params
             ).fetchall()
         except sqlite3.DatabaseError as e:
             raise ASRError(f"reminder store '{self.path}' is not readable ({e}); move it aside") from None
         return [Reminder(*row) for row in rows]
 
-    def list(self, include_finished: bool = False) -> list[Reminder]:
-        return self._select("1 = 1" if include_finished else "status = 'pending'")
+    def list(self, include_finished: bool = False, kind: str | None = None) -> list[Reminder]:
+        """Pending entries (all, with `include_finished`), of one kind or every kind, soonest first."""
+        where = "1 = 1" if include_finished else "status = 'pending'"
+        return self._select(where + (" AND kind = ?" if kind else ""), (kind,) if kind else ())
 
     def due(self, now: datetime) -> list[Reminder]:
         """Pending reminders whose time has come."""
@@ -112,8 +128,4 @@ class ReminderStore:
         if not found:
             raise ASRError(f"no reminder with id {reminder_id}; see 'asr reminders list'")
         self._write("UPDATE reminders SET status = ? WHERE id = ?", (status, reminder_id))
-        return Reminder(found[0].id, found[0].task, found[0].due, status, found[0].said)
-
-    def matching(self, task: str) -> list[Reminder]:
-        """Pending reminders whose task contains `task`."""
-        return [r for r in self.list() if task in r.task]
+        return Reminder(found[0].id, found[0].task, found[0].due, status, found[0].said, found[0].kind)

@@ -73,8 +73,9 @@ TABLE = [
     ("count down five minutes", "set_timer", {"duration_s": 300}),
     ("set a timer for one hour and twenty minutes", "set_timer", {"duration_s": 4800}),
     ("please set a timer for half an hour", "set_timer", {"duration_s": 1800}),
-    ("wake me up at seven", "set_alarm", {"datetime": "2026-11-24T19:00:00-05:00"}),
-    ("wake me up tomorrow at six thirty", "set_alarm", {"datetime": "2026-11-25T18:30:00-05:00"}),
+    # An alarm with no am or pm is a morning's (issue 27: "wake me up at six thirty" said at 09:00 set 18:30).
+    ("wake me up at seven", "set_alarm", {"datetime": "2026-11-25T07:00:00-05:00"}),
+    ("wake me up tomorrow at six thirty", "set_alarm", {"datetime": "2026-11-25T06:30:00-05:00"}),
     ("wake me up at six thirty am", "set_alarm", {"datetime": "2026-11-25T06:30:00-05:00"}),
     ("set an alarm for seven am", "set_alarm", {"datetime": "2026-11-25T07:00:00-05:00"}),
     ("set an alarm for tomorrow at eight", "set_alarm", {"datetime": "2026-11-25T08:00:00-05:00"}),
@@ -142,12 +143,22 @@ def test_typed_numbers_are_spelled_the_way_the_grammar_says_them(grammar):
     assert spoken("I'd like it   NOW") == "i'd like it now"
 
 
-@pytest.mark.parametrize("text", ["hello there", "what is the weather like", "remind me", "set a timer",
-                                  "remind me to call mom", "seventeen", "the cat sat on the mat",
+@pytest.mark.parametrize("text", ["hello there", "what is the weather like", "seventeen", "the cat sat on the mat",
                                   "marvin", "backward", "bed"])  # fmt: skip
 def test_outside_the_context_is_rejected_with_a_reason(grammar, text):
     result = understand(text, grammar, NOW)
     assert result.intent is None and result.reason == "not a command of the active context"
+
+
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [("remind me", "a reminder needs a task"), ("set a timer", "a timer needs a length"),
+     ("remind me to call mom", "a reminder needs a time: when should it go off? e.g. 'remind me to call mom tomorrow"),
+     ("set an alarm", "an alarm needs a time")],
+)  # fmt: skip
+def test_a_request_missing_what_it_needs_says_what(grammar, text, missing):
+    result = understand(text, grammar, NOW)
+    assert result.intent is None and result.reason.startswith(missing)
 
 
 def test_empty_text_and_impossible_dates(grammar):

@@ -22,7 +22,7 @@ def grammar():
 
 def test_spoken_reminders_are_stored_listed_and_cancelled(tmp_path, grammar):
     store = ReminderStore(tmp_path / "r.db")
-    say = lambda text: act(understand(text, grammar, NOW), store)  # noqa: E731
+    say = lambda text: act(understand(text, grammar, NOW), store, NOW)  # noqa: E731
     assert say("remind me to call mom tomorrow at nine") == "reminder 1 set: call mom at 2026-11-25T09:00:00-05:00"
     say("in ten minutes remind me to take the pizza out")
     assert [r.task for r in store.list()] == ["take the pizza out", "call mom"]  # soonest first
@@ -80,3 +80,45 @@ def test_cli_intent_act_and_reminders(tmp_path):
     assert runner.invoke(app, ["reminders", "list", "--store", store]).stdout.strip() == "no reminders"
     missing = runner.invoke(app, ["reminders", "cancel", "7", "--store", store])
     assert missing.exit_code == 1 and "no reminder with id 7" in missing.stderr
+
+
+def test_alarms_and_timers_are_stored_listed_and_cancelled_beside_reminders(tmp_path, grammar):
+    store = ReminderStore(tmp_path / "r.db")
+    say = lambda text: act(understand(text, grammar, NOW), store, NOW)  # noqa: E731
+    assert say("wake me up at seven") == "alarm 1 set: at 2026-11-25T07:00:00-05:00"
+    assert say("set an alarm for 6 am on friday for soccer practice") == (
+        "alarm 2 set: soccer practice at 2026-11-27T06:00:00-05:00")  # fmt: skip
+    assert say("set a timer for ten minutes") == "timer 3 set: at 2026-11-24T15:10:00-05:00"
+    say("remind me to call mom tomorrow at nine")
+    assert [(e.kind, e.id) for e in store.list()] == [("timer", 3), ("alarm", 1), ("reminder", 4), ("alarm", 2)]
+    assert say("do i have any alarms").splitlines() == ["1: 2026-11-25T07:00:00-05:00",
+                                                        "2: soccer practice at 2026-11-27T06:00:00-05:00"]  # fmt: skip
+    assert say("what alarms do i have on friday") == "2: soccer practice at 2026-11-27T06:00:00-05:00"
+    assert "nothing cancelled: 2 alarms pending" in say("cancel my alarm")
+    assert say("cancel the alarm for tomorrow") == "alarm 1 cancelled: 2026-11-25T07:00:00-05:00"
+    assert say("cancel the timer") == "timer 3 cancelled: 2026-11-24T15:10:00-05:00"
+    assert say("how much time is left") == "no pending timers"
+    say("set a timer for 5 minutes")
+    say("set a timer for 20 minutes")
+    assert say("cancel all timers").count("cancelled") == 2
+    assert [(e.kind, e.task) for e in store.list()] == [("reminder", "call mom"), ("alarm", "soccer practice")]
+
+
+def test_a_store_from_before_alarms_opens_with_its_reminders_kept(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    db.executescript("""
+        CREATE TABLE reminders (id INTEGER PRIMARY KEY AUTOINCREMENT, task TEXT NOT NULL, due TEXT NOT NULL,
+            due_utc TEXT NOT NULL, created TEXT NOT NULL, said TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'cancelled')));
+        INSERT INTO reminders (task, due, due_utc, created) VALUES
+            ('call mom', '2026-11-25T09:00:00-05:00', '2026-11-25T14:00:00', '2026-11-24T20:00:00');
+    """)  # fmt: skip
+    db.commit()
+    db.close()
+    store = ReminderStore(path)
+    assert [(e.task, e.kind) for e in store.list()] == [("call mom", "reminder")]
+    store.add("", NOW + timedelta(hours=1), kind="alarm")
+    assert [e.kind for e in ReminderStore(path).list()] == ["alarm", "reminder"]  # soonest first

@@ -64,7 +64,7 @@ def test_same_seed_same_bytes_and_resume_keeps_finished_files(corpus, tmp_path):
 def test_labels_match_the_grammar():
     """Command texts parse to their intent; non-command sentences are outside the context."""
     grammar = active_grammar()
-    from asr.train.synth import REFERENCE_NOW
+    from asr.train.texts import REFERENCE_NOW
     from asr.train.texts import lines
 
     for sentence in lines("non_commands.txt"):
@@ -81,7 +81,7 @@ def test_everyday_slot_phrases_are_what_their_slots_mean():
     the intent mix names exactly the built-in intents."""
     grammar = active_grammar()
     from asr.builtin import commands_context
-    from asr.train.synth import REFERENCE_NOW
+    from asr.train.texts import REFERENCE_NOW
     from asr.train.texts import INTENTS, lines
 
     for phrase in lines("datetimes.txt"):

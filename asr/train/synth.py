@@ -27,10 +27,8 @@ import subprocess
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import soundfile as sf
@@ -43,7 +41,6 @@ from asr.intents import understand
 from asr.manifest import Utterance, write_manifest
 from asr.train import texts
 
-REFERENCE_NOW = datetime(2026, 11, 24, 15, tzinfo=ZoneInfo("America/New_York"))  # only to label intents
 ESPEAK_ACCENTS = ("en", "en-us")  # `-v en-gb+variant` ignores the variant (../shared/TTS.md)
 ESPEAK_VARIANTS = ("klatt", "klatt2", "klatt3", "klatt4", "klatt5", "klatt6", "edward", "edward2", "robosoft3",
                    "f1", "f2", "f3", "f4", "f5", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "Andy", "Annie",
@@ -281,7 +278,7 @@ def label(p: Plan, wav: Path, out_dir: Path) -> Utterance:
     """A clip's manifest line: its text, speaker, engine and, for a command, intent and slots."""
     intent = None
     if p.kind in ("command", "phrasing", "word", "digits"):
-        understood = understand(p.text, texts.grammar(), REFERENCE_NOW)
+        understood = understand(p.text, texts.grammar(), texts.REFERENCE_NOW)
         intent = {"intent": understood.intent, "slots": understood.slots} if understood.intent else None
     return Utterance(os.path.relpath(wav, out_dir), p.text, p.voice.speaker, f"synth-{p.voice.engine}", intent,
                      round(sf.info(wav).duration, 3))  # fmt: skip

@@ -18,8 +18,10 @@ from __future__ import annotations
 import json
 import os
 import re
+from datetime import datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import yaml
@@ -29,9 +31,11 @@ from asr.corpora import SPEECH_COMMANDS_WORDS
 from asr.datetimes import DateTimeError
 from asr.errors import ASRError
 from asr.grammar import TEXT_TYPE
+from asr.intents import understand
 from asr.spoken import spoken
 
 PHRASES = Path(__file__).resolve().parents[2] / "data" / "phrases"
+REFERENCE_NOW = datetime(2026, 11, 24, 15, tzinfo=ZoneInfo("America/New_York"))  # only to label intents
 SHARED_PHRASINGS = Path(os.environ.get("ASR_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
 # Share of each built-in intent among the commands: the long requests most, since the words and
 # digits have kinds of their own.
@@ -91,7 +95,14 @@ def tasks() -> tuple[str, ...]:
             task = _TASK_END.sub("", m[1]).strip()
             if 1 <= len(task.split()) <= 6:
                 found.add(task)
-    return tuple(sorted(t for t in (said(t) for t in found) if t))
+    return tuple(sorted(t for t in (said(t) for t in found) if t and _reads_back(t)))
+
+
+def _reads_back(task: str) -> bool:
+    """Whether "remind me to <task> tomorrow at nine" parses back to the same task: a task that
+    holds a date-time or a request of its own ("notify me one hour") would teach wrong labels."""
+    heard = understand(f"remind me to {task} tomorrow at nine", grammar(), REFERENCE_NOW)
+    return heard.intent == "set_reminder" and heard.slots["task"] == task
 
 
 @cache
