@@ -65,8 +65,9 @@ def understand(text: str, grammar: Grammar, now: datetime, confidence: float = 1
             except DateTimeError as e:
                 return Intent(None, text=said, confidence=0.0, reason=str(e))
         return Intent(parse.intent, slots, parse.text, confidence)
-    said = parse.text if parse is not None else said  # the grammar's reading mends "tomorow", "thre"
-    request = parse_request(said, now)
+    # The grammar's reading mends "tomorow" and "thre"; else the text as typed ("8-10" is a range).
+    request = parse_request(parse.text if parse is not None else text, now)
+    said = parse.text if parse is not None else said
     if request is None:
         return Intent(None, text=said, confidence=0.0, reason="not a command of the active context")
     request.text = said

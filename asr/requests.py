@@ -80,7 +80,7 @@ CALENDAR = {"calendar", "agenda", "schedule", "scheduled", "event", "events", "a
             "meetings", "plans", "diary", "calender"}  # fmt: skip
 ELSEWHERE = {"email", "emails", "text", "texts", "message", "messages", "mail", "voicemail", "uber", "lyft", "taxi", "cab", "ride", "inbox", "weather", "news",
              "invite", "tickets", "ticket", "flight", "restaurant", "recommend", "nearby", "local", "area", "town",
-             "city", "near", "around", "social"}  # another assistant's job: mail, rides, what is on in town  # fmt: skip
+             "city", "near", "around", "social", "fun", "concert", "concerts", "festival", "festivals", "shows"}  # another assistant's job: mail, rides, what is on in town  # fmt: skip
 CANCEL = {"cancel", "delete", "remove", "clear", "erase", "disable", "unset", "dismiss", "undo", "drop", "deactivate",
           "scrap", "wipe", "empty", "deleted", "removed", "cancelled", "canceled", "erased"}  # fmt: skip
 EMPTY = {"clear", "empty", "wipe"}  # "clear my calendar": everything on it
@@ -221,7 +221,7 @@ def _has_phrase(words: list[str], phrases) -> bool:
 CALENDAR_QUESTIONS = (("what's", "happening"), ("what", "is", "happening"), ("anything", "happening"),
                       ("what", "do", "i", "have"), ("do", "i", "have", "a"), ("do", "i", "have", "anything"),
                       ("do", "i", "have", "any"), ("what", "time", "is", "my"), ("what", "time", "is", "the"),
-                      ("what", "time", "will", "the"), ("when", "is", "my"), ("when", "and", "where", "is"),
+                      ("what", "time", "will", "the"), ("when", "and", "where", "is"),
                       ("am", "i", "free"), ("am", "i", "busy"), ("am", "i", "available"), ("my", "pending", "tasks"),
                       ("what", "is", "the", "plan"), ("things", "i", "want", "to", "recall"), ("is", "my", "calendar"))  # fmt: skip
 # A request to set, even when it opens like a question: "is it possible to set a timer".
@@ -267,13 +267,15 @@ def _action(words: list[str], domain: str, first: str) -> str:
             asking = joined[: joined.index(f" {' '.join(opener)} ")].split()
             break
     off = any(w == "off" and (i == 0 or asking[i - 1] not in ("go", "goes", "going", "set")) for i, w in enumerate(asking))
-    if not _has(words, ALARM | {"calendar", "agenda", "schedule", "diary"}):
+    if not _has(words, ALARM | CALENDAR):
         off = False  # "take out the trash", "take off the cover": a task, unless a calendar or an alarm is named
         asking = [w for w in asking if w not in ("off", "out")]
     if _has(asking, CANCEL) or _has_phrase(words, CANCEL_PHRASES[-7:]) or _has_phrase(asking, CANCEL_PHRASES) or off:
         return "cancel"
-    if first in ("did", "have", "has", "was", "were") or _has_phrase(words, KNOW):
+    if first in ("did", "have", "has", "was", "were") or _has_phrase(words, KNOW + CALENDAR_QUESTIONS):
         return "list"
+    if domain == "calendar" and "happening" in words:  # "is anything happening on may 3rd", not "events happening soon"
+        return "list" if _has(words, {"my", "i", "today", "tomorrow", "tonight"}) or _has(words, set(datetimes.MONTHS)) else "none"
     if first in QUESTION and not _has_phrase(words, REQUEST_TO_SET):
         return "list"
     if words[-1:] in (["alarms"], ["timers"], ["settings"], ["list"]):
