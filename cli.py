@@ -16,6 +16,9 @@ data_app = typer.Typer(no_args_is_help=True, help="Datasets: download corpora, w
 app.add_typer(data_app, name="data")
 reminders_app = typer.Typer(no_args_is_help=True, help="The reminder store: list, cancel, due.")
 app.add_typer(reminders_app, name="reminders")
+lexicon_app = typer.Typer(no_args_is_help=True, help="Pronunciations: CMUdict, your own words, the G2P's guesses.")
+app.add_typer(lexicon_app, name="lexicon")
+LEXICON_HELP = "your lexicon file (default: $ASR_LEXICON or the user data dir)"
 STORE_HELP = "reminder database (default: $ASR_REMINDERS or the user data dir)"
 
 
@@ -419,3 +422,33 @@ def _summary(report: dict) -> str:
 
 if __name__ == "__main__":
     app()
+
+
+@lexicon_app.command("add")
+def lexicon_add(
+    word: Annotated[str, typer.Argument(help="the word, e.g. anneliese")],
+    phones: Annotated[str, typer.Argument(help='its ARPAbet phones, e.g. "AE N AH L IY S"')],
+    lexicon: Annotated[Path | None, typer.Option(help=LEXICON_HELP)] = None,
+):
+    """Add a pronunciation: it is used before CMUdict's and the G2P's for that word."""
+    with user_errors():
+        from asr.phones import Lexicon
+
+        entry = Lexicon(lexicon).add(word, phones)
+        typer.echo(f"{word.lower()}: {' '.join(entry)}")
+
+
+@lexicon_app.command("show")
+def lexicon_show(
+    words: Annotated[list[str], typer.Argument(help="words to look up")],
+    lexicon: Annotated[Path | None, typer.Option(help=LEXICON_HELP)] = None,
+):
+    """Each word's pronunciations, and where they come from."""
+    with user_errors():
+        from asr.phones import Lexicon, cmudict_entries
+
+        found = Lexicon(lexicon)
+        for word in words:
+            prons = found.pronunciations(word)
+            source = "yours" if word.lower() in found.user else "cmudict" if word.lower() in cmudict_entries() else "g2p"
+            typer.echo(f"{word.lower()} ({source}): " + " | ".join(" ".join(p) for p in prons))
