@@ -105,6 +105,7 @@ def data_synth(
     kokoro_model: Annotated[Path, typer.Option(help="Kokoro ONNX model ('asr data download kokoro')")] = Path(
         "data/tts/kokoro-v1.0.int8.onnx"),
     dev_only: Annotated[bool, typer.Option(help="held-out voices only: a dev set of speakers never trained on")] = False,
+    collect: Annotated[bool, typer.Option(help="render nothing: write the manifests of the clips finished so far")] = False,
 ):
     """Synthesize speech with Kokoro, espeak-ng, festival and flite (resumable: rerun to continue)."""
     with user_errors():
@@ -115,7 +116,7 @@ def data_synth(
         engines = tuple(e.strip() for e in engine.split(",") if e.strip())
         kokoro = KokoroFiles(str(kokoro_model), str(voices)) if "kokoro" in engines else None
         try:
-            counts = synthesize(out, n, seed, workers, dev_percent, noise, engines, kokoro, dev_only)
+            counts = synthesize(out, n, seed, workers, dev_percent, noise, engines, kokoro, dev_only, not collect)
         except KeyboardInterrupt:
             typer.secho("stopped; finished files are kept: rerun the same command to continue", err=True)
             raise typer.Exit(130) from None
@@ -154,14 +155,17 @@ def evaluate(
         model = build_model(load_checkpoint(checkpoint))
         utterances = read_manifests(data)
         hyps = transcribe(model, utterances, batch_size, progress=True)
-        report = metrics.report([u.text for u in utterances], hyps, [u.source for u in utterances])
+        from asr import vocab
+
+        refs = [vocab.reference(u.text, model.config.units) for u in utterances]
+        report = metrics.report(refs, hyps, [u.source for u in utterances])
         out = out or Path("runs") / f"eval-{checkpoint.stem}-{data[0].stem}"
         out.mkdir(parents=True, exist_ok=True)
         report["checkpoint"], report["data"] = str(checkpoint), [str(d) for d in data]
         (out / "report.json").write_text(json.dumps(report, indent=2))
         with (out / "hypotheses.jsonl").open("w") as f:
-            for u, h in zip(utterances, hyps):
-                f.write(json.dumps({"audio": u.audio, "ref": u.text, "hyp": h, "source": u.source}) + "\n")
+            for u, ref, h in zip(utterances, refs, hyps):
+                f.write(json.dumps({"audio": u.audio, "ref": ref, "hyp": h, "source": u.source}) + "\n")
         for key, title in (("twelve_class_confusion", "Speech Commands 12-class"), ("word_confusion", "words")):
             if key in report:
                 metrics.plot_confusion(report[key], out / f"{key}.png", title)

@@ -36,12 +36,17 @@ class Hypothesis:
     words: tuple[Word, ...]
 
 
-def greedy(log_probs: np.ndarray, chars: tuple[str, ...] = vocab.CHARS, blank: int = vocab.BLANK_INDEX) -> Hypothesis:
-    """Best path: argmax per frame, merge repeats, drop blanks. (frames, vocab) log-probs."""
+def best_path(log_probs: np.ndarray, blank: int = vocab.BLANK_INDEX) -> list[int]:
+    """Argmax per frame, repeats merged, blanks dropped: (frames, vocab) log-probs -> unit indices."""
     best = log_probs.argmax(axis=-1)  # (frames,)
     keep = np.ones_like(best, dtype=bool)
     keep[1:] = best[1:] != best[:-1]
-    text = " ".join("".join(chars[i] for i in best[keep] if i != blank).split())
+    return [int(i) for i in best[keep] if i != blank]
+
+
+def greedy(log_probs: np.ndarray, chars: tuple[str, ...] = vocab.CHARS, blank: int = vocab.BLANK_INDEX) -> Hypothesis:
+    """Best path, spelled, with word timings. (frames, vocab) log-probs of a letter model."""
+    text = " ".join("".join(chars[i] for i in best_path(log_probs, blank)).split())
     score = float(log_probs.max(axis=-1).sum())
     return _with_alignment(text, score, log_probs, chars, blank)
 

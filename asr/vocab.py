@@ -1,10 +1,12 @@
-"""Character vocabulary shared by training, export and decoding: CTC blank, space, apostrophe, a-z."""
+"""The model's output units, shared by training, export and decoding: letters (CTC blank, space,
+apostrophe, a-z) or phones (CTC blank and the 39 ARPAbet phones of asr.phones)."""
 
 from __future__ import annotations
 
 import re
 import string
 
+from asr import phones
 from asr.errors import ASRError
 
 BLANK = "<blank>"
@@ -33,3 +35,36 @@ def encode(text: str) -> list[int]:
 def decode(indices) -> str:
     """Label indices (blanks already removed) -> text."""
     return "".join(CHARS[i] for i in indices if i != BLANK_INDEX)
+
+
+UNITS = {"letters": CHARS, "phones": phones.UNITS}
+
+
+def unit_names(kind: str) -> tuple[str, ...]:
+    """The output classes of a model of `kind` units, the CTC blank first."""
+    if kind not in UNITS:
+        raise ASRError(f"unknown units {kind!r}; use one of {', '.join(UNITS)}")
+    return UNITS[kind]
+
+
+def readable(indices: list[int], kind: str) -> str:
+    """Decoded unit indices (no blanks) -> text: letters spelled, phones space-separated ("K AO L"),
+    so the word error rate of a phone transcript is its phone error rate."""
+    return " ".join(decode(indices).split()) if kind == "letters" else " ".join(phones.decode(indices))
+
+
+def reference(text: str, kind: str, lexicon: phones.Lexicon | None = None) -> str:
+    """A transcript as a model of `kind` units should decode it: the words, or their phones."""
+    return text if kind == "letters" else " ".join((lexicon or _lexicon()).phones(text))
+
+
+def targets(text: str, kind: str, lexicon: phones.Lexicon | None = None) -> list[int]:
+    """A transcript -> training labels: its letters, or the phones of each word's first pronunciation."""
+    return encode(text) if kind == "letters" else phones.encode((lexicon or _lexicon()).phones(text))
+
+
+_LEXICONS: dict[str, phones.Lexicon] = {}
+
+
+def _lexicon() -> phones.Lexicon:
+    return _LEXICONS.setdefault("default", phones.Lexicon())

@@ -54,9 +54,9 @@ def shipped():
 
 def test_metadata_describes_the_model(onnx_path):
     props = {p.key: p.value for p in onnx.load(str(onnx_path)).metadata_props}
-    assert json.loads(props["vocabulary"])[0] == "<blank>" and props["blank_index"] == "0"
+    assert json.loads(props["vocabulary"])[0] == "<blank>" and props["blank_index"] == "0" and props["units"] == "letters"
     assert props["sample_rate"] == "16000" and float(props["frame_shift_s"]) == 0.02
-    config = ModelConfig(**load_checkpoint(CHECKPOINT)["model_config"])  # fields added since: their defaults
+    config = ModelConfig.from_dict(load_checkpoint(CHECKPOINT)["model_config"])  # fields added since: their defaults
     assert json.loads(props["model_config"]) == dataclasses.asdict(config)
     assert json.loads(props["training"])["manifests"] == ["data/manifests/train.jsonl"]
     assert props["quantization"] == "none" and props["asr_version"]

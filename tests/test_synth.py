@@ -136,6 +136,9 @@ def test_kokoro_speech_is_deterministic_resumable_and_labelled(kokoro, tmp_path)
         audio, sr = sf.read(first / row["audio"])
         assert sr == 16000 and 0.4 < len(audio) / sr < 15 and np.abs(audio).max() > 0.01
     (first / "wav/3_000002.json").unlink()  # stopped between the clip and its line: rendered again
+    collected = synth.synthesize(first, 6, seed=3, noise_dir=NOISE, engines=("kokoro",), kokoro=kokoro, render=False)
+    assert collected["train"] + collected["dev"] == 5  # the manifests of what is finished, nothing rendered
+    assert not (first / "wav/3_000002.json").exists()
     kept = os.stat(first / "wav/3_000004.wav").st_mtime_ns
     synth.synthesize(first, 6, seed=3, workers=1, noise_dir=NOISE, engines=("kokoro",), kokoro=kokoro)
     assert (first / "wav/3_000002.wav").read_bytes() == (second / "wav/3_000002.wav").read_bytes()

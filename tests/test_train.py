@@ -231,3 +231,26 @@ def test_schedule_resumed_with_more_data_still_ends_at_its_floor():
     # Unchanged data: mid-epoch or not, the same length as a run never stopped.
     stopped = loop.Progress(epoch=5, batch=30, step=5 * 100 + 30)
     assert loop.schedule_steps(config, stopped, 100) == loop.schedule_steps(config, loop.Progress(), 100) == 8000
+
+
+def test_a_phone_model_learns_the_keywords_phones(twenty, tmp_path):
+    """model.units = "phones": targets through the lexicon, 40 outputs, greedy phone transcripts."""
+    repeated = twenty.with_name("twenty_x10_phones.jsonl")
+    write_manifest(repeated, read_manifest(twenty) * 10)
+    run = loop.train(tiny_config(twenty, tmp_path, f"train_manifests=['{repeated}']", "name='phones'",
+                                 "model.units='phones'", *OVERFIT))  # fmt: skip
+    ckpt = checkpoint.load_checkpoint(run / "best.pt")
+    assert ckpt["vocab"][:3] == ["<blank>", "AA", "AE"] and len(ckpt["vocab"]) == 40
+    model = checkpoint.build_model(ckpt)
+    assert model.config.units == "phones" and model.output.out_features == 40
+    utterances = read_manifest(twenty)
+    hyps = transcribe(model, utterances)
+    refs = [({"yes": "Y EH S", "no": "N OW", "up": "AH P", "down": "D AW N", "left": "L EH F T",
+                      "right": "R AY T", "on": "AA N", "off": "AO F", "stop": "S T AA P", "go": "G OW"}[u.text])
+            for u in utterances]  # CMUdict's first pronunciations  # fmt: skip
+    assert metrics.error_rates(refs, hyps)["wer"] < 0.1, list(zip(refs, hyps))  # WER over phones: PER
+
+
+def test_a_checkpoint_from_before_units_loads_as_letters():
+    ckpt = checkpoint.load_checkpoint(ROOT / "export" / "default.pt")  # saved with vocab_size, no units
+    assert "vocab_size" in ckpt["model_config"] and checkpoint.build_model(ckpt).config.units == "letters"

@@ -27,7 +27,7 @@ def save_checkpoint(path: str | os.PathLike, model: AcousticModel, config: Train
         "format_version": FORMAT_VERSION,
         "model_config": dataclasses.asdict(model.config),
         "train_config": config_to_dict(config),
-        "vocab": list(vocab.CHARS),
+        "vocab": list(vocab.unit_names(model.config.units)),
         "model": model.state_dict(),
         **state,
     }
@@ -48,7 +48,7 @@ def load_checkpoint(path: str | os.PathLike) -> dict:
         raise ASRError(f"'{path}' is not a readable checkpoint ({type(e).__name__}); it may be truncated") from None
     if not isinstance(ckpt, dict) or ckpt.get("format_version") != FORMAT_VERSION:
         raise ASRError(f"'{path}' is not an asr checkpoint of format {FORMAT_VERSION}")
-    if tuple(ckpt["vocab"]) != vocab.CHARS:
+    if tuple(ckpt["vocab"]) != vocab.unit_names(ckpt["model_config"].get("units", "letters")):
         raise ASRError(f"'{path}' was trained with another vocabulary; retrain it with this version of asr")
     return ckpt
 
@@ -60,7 +60,7 @@ def checkpoint_config(ckpt: dict) -> TrainConfig:
 def build_model(ckpt: dict, expected: ModelConfig | None = None) -> AcousticModel:
     """The checkpoint's model with its weights; `expected` guards a resume or a fine-tuning run
     against a changed shape."""
-    config = ModelConfig(**ckpt["model_config"])
+    config = ModelConfig.from_dict(ckpt["model_config"])
     if expected is not None and expected != config:
         changed = {
             k: (v, getattr(expected, k)) for k, v in dataclasses.asdict(config).items() if getattr(expected, k) != v

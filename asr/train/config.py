@@ -148,5 +148,7 @@ def config_to_dict(config: TrainConfig) -> dict:
 
 
 def config_from_dict(values: dict) -> TrainConfig:
-    """The inverse of config_to_dict, for configs read back from a checkpoint."""
-    return _from_dict(TrainConfig, values, "the checkpoint's config")
+    """The inverse of config_to_dict, for configs read back from a checkpoint (whose [model] may
+    hold vocab_size, saved before it was derived from the units)."""
+    model = {k: v for k, v in values.get("model", {}).items() if k != "vocab_size"}
+    return _from_dict(TrainConfig, {**values, "model": model}, "the checkpoint's config")

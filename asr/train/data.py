@@ -31,7 +31,8 @@ class SpeechDataset(Dataset):
     def __init__(self, utterances: list[Utterance], config: TrainConfig | None = None):
         self.utterances = utterances
         self.config = config
-        self.labels = [torch.tensor(vocab.encode(u.text), dtype=torch.long) for u in utterances]
+        units = config.model.units if config else "letters"
+        self.labels = [torch.tensor(vocab.targets(u.text, units), dtype=torch.long) for u in utterances]
         self.noises = load_noises(config.noise_dir) if config else []
 
     def __len__(self) -> int:

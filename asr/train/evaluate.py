@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from tqdm import tqdm
 
-from asr import ctc
+from asr import ctc, vocab
 from asr.audio import load_audio
 from asr.manifest import Utterance
 from asr.train.data import collate
@@ -15,7 +15,8 @@ from asr.train.model import AcousticModel
 @torch.inference_mode()
 def transcribe(model: AcousticModel, utterances: list[Utterance], batch_size: int = 64,
                device: str | torch.device = "cpu", progress: bool = False) -> list[str]:  # fmt: skip
-    """Greedy transcripts in the order given; batches are length-sorted to limit padding."""
+    """Greedy transcripts in the order given (a phone model's: its phones, space-separated);
+    batches are length-sorted to limit padding."""
     was_training = model.training
     model.eval()
     order = sorted(range(len(utterances)), key=lambda i: utterances[i].duration_s or 0.0)
@@ -27,6 +28,6 @@ def transcribe(model: AcousticModel, utterances: list[Utterance], batch_size: in
         log_probs, lengths = model(batch["audio"].to(device), batch["audio_lengths"].to(device))
         log_probs = log_probs.float().cpu().numpy()  # (batch, frames, vocab)
         for j, i in enumerate(idx):
-            hyps[i] = ctc.greedy(log_probs[j, : lengths[j]]).text
+            hyps[i] = vocab.readable(ctc.best_path(log_probs[j, : lengths[j]]), model.config.units)
     model.train(was_training)
     return hyps

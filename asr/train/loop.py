@@ -25,7 +25,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 from tqdm import tqdm
 
-from asr import metrics
+from asr import metrics, vocab
 from asr.errors import ASRError
 from asr.train import checkpoint
 from asr.train.augment import spec_augment
@@ -186,7 +186,7 @@ def train_one_epoch(model, encoder, loader, optimizer, scheduler, config, device
 
 def evaluate(model: AcousticModel, dev, config: TrainConfig, device) -> dict:
     hyps = transcribe(model, dev, config.batch_size, device)
-    return metrics.error_rates([u.text for u in dev], hyps)
+    return metrics.error_rates([vocab.reference(u.text, model.config.units) for u in dev], hyps)
 
 
 def save(run_dir: Path, name: str, model, config, optimizer, scheduler, progress: Progress) -> None:

@@ -33,7 +33,17 @@ class ModelConfig:
     hidden: int = 160  # units per direction per layer
     layers: int = 3  # stacked recurrent layers
     dropout: float = 0.15  # between layers, training only
-    vocab_size: int = len(vocab.CHARS)  # output classes, CTC blank included
+    units: str = "letters"  # "letters" (spells) | "phones" (39 ARPAbet phones, words through a lexicon)
+
+    @property
+    def vocab_size(self) -> int:
+        """Output classes, CTC blank included."""
+        return len(vocab.unit_names(self.units))
+
+    @classmethod
+    def from_dict(cls, values: dict) -> ModelConfig:
+        """A saved config; checkpoints from before `units` also saved vocab_size, now derived."""
+        return cls(**{k: v for k, v in values.items() if k != "vocab_size"})
 
     def __post_init__(self):
         if self.cell not in ("lstm", "gru"):
@@ -42,7 +52,8 @@ class ModelConfig:
             raise ValueError(f"model.conv must be '1d' or '2d', got {self.conv!r}")
         if self.conv == "2d" and not self.subsample:
             raise ValueError("model.conv='2d' is a subsampling convolution: set model.subsample=true or conv='1d'")
-        for name in ("n_mels", "conv_channels", "conv2d_channels", "hidden", "layers", "vocab_size"):
+        vocab.unit_names(self.units)  # an unknown kind of units raises, naming the known ones
+        for name in ("n_mels", "conv_channels", "conv2d_channels", "hidden", "layers"):
             if getattr(self, name) < 1:
                 raise ValueError(f"model.{name} must be >= 1, got {getattr(self, name)}")
         if not 0.0 <= self.dropout < 1.0:

@@ -311,8 +311,10 @@ def _worker_init() -> None:
 
 def synthesize(out_dir: str | os.PathLike, n: int, seed: int = 0, workers: int = 2, dev_percent: float = 20.0,
                noise_dir: str | os.PathLike | None = None, engines: tuple[str, ...] = CLASSIC_ENGINES,
-               kokoro: KokoroFiles | None = None, dev_only: bool = False) -> dict[str, int]:  # fmt: skip
-    """Render n utterances into out_dir/wav and write out_dir/train.jsonl and dev.jsonl."""
+               kokoro: KokoroFiles | None = None, dev_only: bool = False, render: bool = True) -> dict[str, int]:  # fmt: skip
+    """Render n utterances into out_dir/wav and write out_dir/train.jsonl and dev.jsonl. With
+    `render` False, only write the manifests of the clips finished so far (to train while a long
+    run goes on)."""
     check_engines(engines, kokoro)
     out_dir = Path(out_dir)
     (out_dir / "wav").mkdir(parents=True, exist_ok=True)
@@ -324,7 +326,8 @@ def synthesize(out_dir: str | os.PathLike, n: int, seed: int = 0, workers: int =
     jobs = [(p, out_dir / "wav" / f"{seed}_{p.index:06d}.wav", noise_path, kokoro) for p in plans]
     failures = []
     with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
-        for index, error in tqdm(pool.map(_render_one, jobs, chunksize=4), total=n, desc="synthesize", unit="utt"):
+        rendered = pool.map(_render_one, jobs, chunksize=4) if render else []
+        for index, error in tqdm(rendered, total=n, desc="synthesize", unit="utt", disable=not render):
             if error:
                 failures.append((index, error))
     if failures:
@@ -332,6 +335,8 @@ def synthesize(out_dir: str | os.PathLike, n: int, seed: int = 0, workers: int =
                        "rerun to retry them (finished files are kept)")  # fmt: skip
     splits: dict[str, list[Utterance]] = {"train": [], "dev": []}
     for p, wav, _, _ in jobs:
+        if not (wav.exists() and wav.with_suffix(".json").exists()):
+            continue  # not rendered yet (render=False)
         row = json.loads(wav.with_suffix(".json").read_text(encoding="utf-8"))
         splits["dev" if held_out(p.voice, dev_percent) else "train"].append(Utterance(**row))
     for split, utterances in splits.items():
