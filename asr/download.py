@@ -179,41 +179,37 @@ def safe_extract(archive: str | os.PathLike, target: str | os.PathLike, progress
     return target
 
 
-def fetch_speech_commands(root: str | os.PathLike, version: str = "v0.02", url: str | None = None,
-                          sha256: str | None = None, progress: bool = True) -> Path:  # fmt: skip
-    """Download (resumable) and extract Google Speech Commands under `root`; returns its folder.
+def fetch_archive(root: str | os.PathLike, archives: dict[str, Archive], key: str, what: str,
+                  url: str | None = None, sha256: str | None = None, progress: bool = True) -> Path:  # fmt: skip
+    """Download (resumable) and extract archives[key] under `root`; returns the folder it is in.
 
     `url` / `sha256` point at a mirror; a mirror without a checksum is refused, so nothing
     unverified is ever extracted.
     """
-    if version not in SPEECH_COMMANDS:
-        raise ASRError(f"unknown Speech Commands version {version!r}; available: {', '.join(SPEECH_COMMANDS)}")
-    known = SPEECH_COMMANDS[version]
+    if key not in archives:
+        raise ASRError(f"unknown {what} {key!r}; available: {', '.join(archives)}")
+    known = archives[key]
     if url and not sha256:
         raise ASRError("a --url mirror needs its --sha256 too, so the download can be verified")
-    root = Path(root)
-    target = root / known.dirname
-    if target.is_dir():
-        return target
-    archive = download(url or known.url, root / "downloads" / Path(known.url).name, sha256 or known.sha256, progress)
-    return safe_extract(archive, target, progress)
+    target = Path(root) / known.dirname
+    if not target.is_dir():
+        archive = download(url or known.url, Path(root) / "downloads" / Path(known.url).name,
+                           sha256 or known.sha256, progress, md5=None if sha256 else known.md5)  # fmt: skip
+        safe_extract(archive, target, progress)
+    return target
+
+
+def fetch_speech_commands(root: str | os.PathLike, version: str = "v0.02", url: str | None = None,
+                          sha256: str | None = None, progress: bool = True) -> Path:  # fmt: skip
+    """Google Speech Commands under `root` (see fetch_archive); returns its folder."""
+    return fetch_archive(root, SPEECH_COMMANDS, version, "Speech Commands version", url, sha256, progress)
 
 
 def fetch_librispeech(root: str | os.PathLike, subset: str = "train-clean-5", url: str | None = None,
                       sha256: str | None = None, progress: bool = True) -> Path:  # fmt: skip
-    """Download (resumable) and extract a LibriSpeech subset under `root`; returns the subset's
-    folder (`<root>/librispeech-<subset>/LibriSpeech/<subset>`), ready for asr.corpora.librispeech."""
-    if subset not in LIBRISPEECH_ARCHIVES:
-        raise ASRError(f"unknown LibriSpeech subset {subset!r}; available: {', '.join(LIBRISPEECH_ARCHIVES)}")
-    known = LIBRISPEECH_ARCHIVES[subset]
-    if url and not sha256:
-        raise ASRError("a --url mirror needs its --sha256 too, so the download can be verified")
-    root = Path(root)
-    target = root / known.dirname
-    if not target.is_dir():
-        archive = download(url or known.url, root / "downloads" / Path(known.url).name,
-                           sha256 or known.sha256, progress, md5=None if sha256 else known.md5)  # fmt: skip
-        safe_extract(archive, target, progress)
+    """A LibriSpeech subset under `root` (see fetch_archive); returns the subset's folder
+    (`<root>/librispeech-<subset>/LibriSpeech/<subset>`), ready for asr.corpora.librispeech."""
+    target = fetch_archive(root, LIBRISPEECH_ARCHIVES, subset, "LibriSpeech subset", url, sha256, progress)
     folder = target / "LibriSpeech" / subset
     if not folder.is_dir():
         raise ASRError(f"'{target}' holds no LibriSpeech/{subset}; delete it and download again")
