@@ -167,8 +167,11 @@ class Microphone:
         self._stream.start()
         return self
 
-    def __exit__(self, *exc) -> None:
-        self._stream.stop()
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None:
+            self._stream.stop()  # let the last blocks in
+        else:
+            self._stream.abort()  # Ctrl+C or an error: stop at once, without waiting on the device
         self._stream.close()
 
     def blocks(self, timeout: float = 0.5) -> Iterator[np.ndarray | None]:

@@ -176,7 +176,7 @@ def test_ctrl_c_stops_at_once_with_exit_0(virtual_microphone, tmp_path):
     started = time.monotonic()
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=20)
-    assert process.returncode == 0 and "Traceback" not in err
+    assert process.returncode == 0 and "Traceback" not in err, err
     assert time.monotonic() - started < 5
 
 
