@@ -406,7 +406,8 @@ def reminders_due(
 
 def _print_reminders(reminders, json_: bool) -> None:
     for r in reminders:
-        typer.echo(json.dumps(r.to_dict()) if json_ else f"{r.id}: {r.task}  at {r.due}  ({r.status})")
+        what = r.task if r.kind == "reminder" else f"{r.kind}{' ' + r.task if r.task else ''}"
+        typer.echo(json.dumps(r.to_dict()) if json_ else f"{r.id}: {what}  at {r.due}  ({r.status})")
     if not reminders and not json_:
         typer.echo("no reminders")
 
