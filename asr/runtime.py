@@ -54,6 +54,11 @@ class ModelInfo:
                 f"'{path}' has asr format version {props.get('asr_format_version')!r}, this runtime reads "
                 f"{FORMAT_VERSION}; {fix}"
             )
+        units = props.get("units", "letters")  # models exported before units spelled
+        if units != "letters":
+            known = "phone models are decoded through a lexicon and a decoding graph, not yet in this runtime"
+            raise ASRError(f"'{path}' outputs {units!r}; this runtime decodes letter models "
+                           f"({known if units == 'phones' else 'no other units exist'}); use a letter model")  # fmt: skip
         missing = [k for k in ("vocabulary", "blank_index", "sample_rate", "frame_shift_s") if k not in props]
         if missing:
             raise ASRError(f"'{path}' lacks the metadata {missing}; {fix}")

@@ -230,14 +230,15 @@ def test_transcribe_cli_json_directories_and_per_file_errors(tmp_path, onnx_path
     assert "broken.wav" in result.stderr and result.stderr.count("\n") == 1
 
 
-@pytest.mark.parametrize("case", ["missing", "truncated", "not-asr", "no-vocabulary"])
+@pytest.mark.parametrize("case", ["missing", "truncated", "not-asr", "no-vocabulary", "bpe-units"])
 def test_bad_models_get_one_line(tmp_path, onnx_path, case):
     model = tmp_path / f"{case}.onnx"
     if case == "truncated":
         model.write_bytes(onnx_path.read_bytes()[:200_000])
-    elif case in ("not-asr", "no-vocabulary"):
+    elif case in ("not-asr", "no-vocabulary", "bpe-units"):
         proto = onnx.load(str(onnx_path))
-        keep = [(p.key, p.value) for p in proto.metadata_props if case == "no-vocabulary" and p.key != "vocabulary"]
+        keep = [(p.key, "bpe" if p.key == "units" and case == "bpe-units" else p.value) for p in proto.metadata_props
+                if case != "not-asr" and not (case == "no-vocabulary" and p.key == "vocabulary")]  # fmt: skip
         del proto.metadata_props[:]
         for k, v in keep:
             proto.metadata_props.add(key=k, value=v)
@@ -245,7 +246,8 @@ def test_bad_models_get_one_line(tmp_path, onnx_path, case):
     result = CliRunner().invoke(app, ["transcribe", str(JACKSON[0]), "--model", str(model)])
     assert result.exit_code == 1 and result.stdout == ""
     message = {"missing": "not found", "truncated": "truncated", "not-asr": "not an asr model",
-               "no-vocabulary": "lacks the metadata ['vocabulary']"}[case]  # fmt: skip
+               "no-vocabulary": "lacks the metadata ['vocabulary']",
+               "bpe-units": "outputs 'bpe'; this runtime decodes letter models (no other units exist)"}[case]  # fmt: skip
     assert message in result.stderr and result.stderr.count("\n") == 1
 
 
