@@ -53,7 +53,7 @@ TYPOS = {
     "apointment": "appointment", "appointmet": "appointment", "shedule": "schedule", "wakeup": "wake up",
     "oclock": "o'clock", "tomorrow's": "tomorrow", "today's": "today", "tonight's": "tonight",
     "everyday": "every day", "weekend's": "weekend", "twelveth": "twelfth", "alll": "all", "mins": "minutes",
-    "hrs": "hours", "secs": "seconds", "min": "minutes", "hr": "hours", "alaram": "alarm", "neat": "next",
+    "hrs": "hours", "secs": "seconds", "min": "minutes", "hr": "hours", "neat": "next",
     "week's": "week", "jan": "january", "feb": "february", "apr": "april", "jun": "june", "jul": "july",
     "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december",
 }  # fmt: skip
@@ -84,10 +84,13 @@ ELSEWHERE = {"email", "emails", "text", "texts", "message", "messages", "mail", 
 CANCEL = {"cancel", "delete", "remove", "clear", "erase", "disable", "unset", "dismiss", "undo", "drop", "deactivate",
           "scrap", "wipe", "empty", "deleted", "removed", "cancelled", "canceled", "erased"}  # fmt: skip
 EMPTY = {"clear", "empty", "wipe"}  # "clear my calendar": everything on it
-CANCEL_PHRASES = (("turn", "off"), ("switch", "off"), ("shut", "off"), ("get", "rid"), ("take", "off"), ("take", "out"),
-                  ("off", "my"), ("off", "of"), ("out", "of", "my"), ("don't", "remind"),
-                  ("do", "not", "remind"), ("no", "longer"), ("call", "off"), ("turn", "the", "alarm", "off"),
-                  ("turn", "my", "alarm", "off"), ("stop", "the", "alarm"), ("stop", "my", "alarm"))  # fmt: skip
+# Phrases that cancel wherever they stand, and those that cancel only before a reminder's task
+# ("remind me to take out the trash" sets a reminder).
+CANCEL_ALWAYS = (("don't", "remind"), ("do", "not", "remind"), ("no", "longer"), ("call", "off"),
+                 ("turn", "the", "alarm", "off"), ("turn", "my", "alarm", "off"), ("stop", "the", "alarm"),
+                 ("stop", "my", "alarm"))  # fmt: skip
+CANCEL_BEFORE_TASK = (("turn", "off"), ("switch", "off"), ("shut", "off"), ("get", "rid"), ("take", "off"),
+                      ("take", "out"), ("off", "my"), ("off", "of"), ("out", "of", "my"))  # fmt: skip
 QUESTION = {"what", "what's", "whats", "which", "when", "when's", "how", "do", "did", "does", "is", "are", "am",
             "have", "has", "any", "anything", "list", "show", "tell", "read", "check", "review", "view", "see",
             "hear", "display", "repeat", "report", "confirm", "give", "play", "next", "upcoming", "go", "search",
@@ -270,7 +273,7 @@ def _action(words: list[str], domain: str, first: str) -> str:
     if not _has(words, ALARM | CALENDAR):
         off = False  # "take out the trash", "take off the cover": a task, unless a calendar or an alarm is named
         asking = [w for w in asking if w not in ("off", "out")]
-    if _has(asking, CANCEL) or _has_phrase(words, CANCEL_PHRASES[-7:]) or _has_phrase(asking, CANCEL_PHRASES) or off:
+    if _has(asking, CANCEL) or _has_phrase(words, CANCEL_ALWAYS) or _has_phrase(asking, CANCEL_BEFORE_TASK) or off:
         return "cancel"
     if first in ("did", "have", "has", "was", "were") or _has_phrase(words, KNOW + CALENDAR_QUESTIONS):
         return "list"
