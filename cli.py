@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +23,14 @@ LEXICON_HELP = "your lexicon file (default: $ASR_LEXICON or the user data dir)"
 STORE_HELP = "reminder database (default: $ASR_REMINDERS or the user data dir)"
 
 
+def _warning_line(message, category, filename, lineno, file=None, line=None) -> None:
+    """The library warns (API users may filter); the command line says it in one line."""
+    typer.secho(f"warning: {message}", fg=typer.colors.YELLOW, err=True)
+
+
+warnings.showwarning = _warning_line
+
+
 @contextmanager
 def user_errors():
     """A user mistake becomes one red line on stderr and exit code 1, never a traceback."""
@@ -31,7 +40,7 @@ def user_errors():
         typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None
     except ModuleNotFoundError as e:
-        if e.name not in ("torch", "torchaudio", "jiwer", "matplotlib"):
+        if e.name not in ("torch", "torchaudio", "jiwer", "matplotlib", "onnx", "kokoro_onnx"):
             raise
         typer.secho(f"error: {e.name} is not installed: pip install 'asr[train]'", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None

@@ -258,7 +258,11 @@ def read_context(path: str | os.PathLike) -> Context:
     path = Path(path)
     if not path.is_file():
         raise ContextError(f"context file '{path}' not found; check the path")
-    return load_context(path.read_text(encoding="utf-8"), str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ContextError(f"context file '{path}' is not UTF-8 text; a context is a YAML file in Rhino's syntax") from None
+    return load_context(text, str(path))
 
 
 # Context -> graph ----------------------------------------------------------------------------

@@ -67,7 +67,10 @@ def _utc(moment: datetime) -> str:
 
 class ReminderStore:
     def __init__(self, path: str | os.PathLike | None = None):
+        """`path`: the store file; its folder must exist (the default one is made when missing)."""
         self.path = Path(path) if path else default_path()
+        if path and not self.path.parent.is_dir():
+            raise ASRError(f"folder '{self.path.parent}' of the store does not exist; create it or pass another --store")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)  # explicit transactions
@@ -124,8 +127,12 @@ class ReminderStore:
         return self._select("status = 'pending' AND due_utc <= ?", (_utc(now),))
 
     def set_status(self, reminder_id: int, status: str) -> Reminder:
+        """Mark a pending entry done or cancelled; one that is not pending (any more) is an error."""
         found = self._select("id = ?", (reminder_id,))
         if not found:
             raise ASRError(f"no reminder with id {reminder_id}; see 'asr reminders list'")
-        self._write("UPDATE reminders SET status = ? WHERE id = ?", (status, reminder_id))
+        changed = self._write("UPDATE reminders SET status = ? WHERE id = ? AND status = 'pending'", (status, reminder_id))
+        if changed.rowcount == 0:  # checked in the same statement: another process may have got there first
+            now = self._select("id = ?", (reminder_id,))[0].status
+            raise ASRError(f"{found[0].kind} {reminder_id} is already {now}; see 'asr reminders list --all'")
         return Reminder(found[0].id, found[0].task, found[0].due, status, found[0].said, found[0].kind)

@@ -1,5 +1,9 @@
 """User mistakes at the command line: one line naming the problem and the fix, exit code 1."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -16,6 +20,7 @@ from cli import app
         (["data", "download", "timit"], "unknown dataset 'timit'; available: speech-commands, librispeech, kokoro"),
         (["data", "download", "speech-commands", "--version", "v9"], "unknown Speech Commands version"),
         (["transcribe", "data/examples/yes.wav", "--context", "nope.yaml"], "context file 'nope.yaml' not found"),
+        (["transcribe", "data/examples/yes.wav", "--context", "data/examples/yes.wav"], "is not UTF-8 text; a context is"),
         (["intent", "wake me up at seven", "--tz", "Mars/Base"], "unknown time zone 'Mars/Base'"),
         (["intent", "wake me up at seven", "--now", "yesterday"], "is not an ISO date-time"),
         (["transcribe", "data/examples/yes.wav", "--model", "nope.onnx"], "model 'nope.onnx' not found"),
@@ -41,3 +46,12 @@ def test_help_lists_the_commands():
     assert result.exit_code == 0
     for command in ("train", "eval", "data", "export", "transcribe", "intent", "reminders"):
         assert command in result.output
+
+
+def test_cuda_without_cuda_is_one_warning_line():
+    """In a process of its own: pytest captures warnings in this one."""
+    asr = str(Path(sys.executable).with_name("asr"))
+    result = subprocess.run([asr, "transcribe", "data/examples/yes.wav", "--provider", "cuda"], capture_output=True,
+                            text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 0 and result.stdout.startswith("data/examples/yes.wav: yes")
+    assert result.stderr == "warning: CUDA provider not available (pip install 'asr[gpu]'); running on the CPU\n"

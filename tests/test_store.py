@@ -122,3 +122,16 @@ def test_a_store_from_before_alarms_opens_with_its_reminders_kept(tmp_path):
     assert [(e.task, e.kind) for e in store.list()] == [("call mom", "reminder")]
     store.add("", NOW + timedelta(hours=1), kind="alarm")
     assert [e.kind for e in ReminderStore(path).list()] == ["alarm", "reminder"]  # soonest first
+
+
+def test_cancelling_twice_says_so_and_a_missing_folder_is_an_error(tmp_path):
+    store = str(tmp_path / "twice.db")
+    runner = CliRunner()
+    runner.invoke(app, ["intent", "remind me to call mom tomorrow at nine", "--act", "--store", store])
+    assert runner.invoke(app, ["reminders", "cancel", "1", "--store", store]).exit_code == 0
+    again = runner.invoke(app, ["reminders", "cancel", "1", "--store", store])
+    assert again.exit_code == 1 and "reminder 1 is already cancelled" in again.stderr
+    nowhere = tmp_path / "no" / "such" / "folder" / "r.db"
+    result = runner.invoke(app, ["reminders", "list", "--store", str(nowhere)])
+    assert result.exit_code == 1 and "of the store does not exist; create it" in result.stderr
+    assert not (tmp_path / "no").exists()
