@@ -17,6 +17,8 @@ data_app = typer.Typer(no_args_is_help=True, help="Datasets: download corpora, w
 app.add_typer(data_app, name="data")
 reminders_app = typer.Typer(no_args_is_help=True, help="The reminder store: list, cancel, due.")
 app.add_typer(reminders_app, name="reminders")
+context_app = typer.Typer(no_args_is_help=True, help="Contexts: what they understand.")
+app.add_typer(context_app, name="context")
 lexicon_app = typer.Typer(no_args_is_help=True, help="Pronunciations: CMUdict, your own words, the G2P's guesses.")
 app.add_typer(lexicon_app, name="lexicon")
 LEXICON_HELP = "your lexicon file (default: $ASR_LEXICON or the user data dir)"
@@ -466,3 +468,31 @@ def lexicon_show(
             prons = found.pronunciations(word)
             source = "yours" if word.lower() in found.user else "cmudict" if word.lower() in cmudict_entries() else "g2p"
             typer.echo(f"{word.lower()} ({source}): " + " | ".join(" ".join(p) for p in prons))
+
+
+@context_app.command("show")
+def context_show(
+    context: Annotated[Path | None, typer.Argument(help="a context file (Rhino YAML); none: the built-in context")] = None,
+    examples: Annotated[int, typer.Option(help="example sentences per intent")] = 3,
+    seed: Annotated[int, typer.Option(help="which examples")] = 0,
+):
+    """Each intent of a context, its slots (name and type) and sentences it accepts."""
+    with user_errors():
+        import numpy as np
+
+        from asr.builtin import commands_context
+        from asr.grammar import read_context
+        from asr.intents import active_grammar
+        from asr.requests import INTENTS as REQUESTS
+
+        grammar = active_grammar(context)
+        intents = read_context(context).expressions if context else commands_context().expressions
+        rng = np.random.default_rng(seed)
+        for intent in intents:
+            sentences = list(dict.fromkeys(grammar.sample(rng, intent) for _ in range(20 * max(examples, 1))))[:examples]
+            slots = {name: kind for s in sentences if (parse := grammar.parse(s)) for name, kind in parse.types.items()}
+            typer.echo(intent + ("  slots: " + ", ".join(f"{n} ({t})" for n, t in slots.items()) if slots else ""))
+            for sentence in sentences:
+                typer.echo(f"  {sentence}")
+        if not context:
+            typer.echo(f"also understood however they are phrased (asr/requests.py): {', '.join(REQUESTS)}")

@@ -55,3 +55,22 @@ def test_cuda_without_cuda_is_one_warning_line():
                             text=True, timeout=120)  # fmt: skip
     assert result.returncode == 0 and result.stdout.startswith("data/examples/yes.wav: yes")
     assert result.stderr == "warning: CUDA provider not available (pip install 'asr[gpu]'); running on the CPU\n"
+
+
+def test_context_show_lists_intents_slots_and_sentences_it_accepts(tmp_path):
+    from datetime import datetime, timezone
+
+    from asr.intents import active_grammar, understand
+
+    path = tmp_path / "coffee.yaml"
+    path.write_text('context:\n  expressions:\n    orderDrink:\n      - "[i want, give me] (a) $size:size $drink:drink"\n'
+                    "  slots:\n    drink: [latte, americano]\n    size: [small, large]\n")  # fmt: skip
+    result = CliRunner().invoke(app, ["context", "show", str(path), "--examples", "4"])
+    assert result.exit_code == 0
+    head, *sentences = result.stdout.splitlines()
+    assert head == "orderDrink  slots: size (size), drink (drink)" and len(sentences) == 4
+    grammar = active_grammar(path)
+    now = datetime(2026, 11, 24, 15, tzinfo=timezone.utc)
+    assert all(understand(s.strip(), grammar, now).intent == "orderDrink" for s in sentences)
+    builtin = CliRunner().invoke(app, ["context", "show"]).stdout
+    assert "set_reminder  slots: datetime (asr.DateTime), task (asr.Text)" in builtin and "list_alarms" in builtin
