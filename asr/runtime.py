@@ -27,7 +27,7 @@ from asr.errors import ASRError
 
 FORMAT = "asr-ctc"
 FORMAT_VERSION = 1
-DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "export" / "default.onnx"
+DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "default.onnx"  # package data: pip installs it
 PROVIDERS = {"cpu": "CPUExecutionProvider", "cuda": "CUDAExecutionProvider"}
 MAX_PIECE_S = 20.0  # longer recordings are cut at pauses into pieces of at most this length
 GRAMMAR_BEAM = 32  # the smallest beam of the constrained search: long commands need it (BENCHMARKS.md)
@@ -110,7 +110,7 @@ def _providers(provider: str) -> list[str]:
 class Recognizer:
     """An ONNX acoustic model with CTC decoding.
 
-    model: path to an .onnx file from `asr export` (default: $ASR_MODEL or export/default.onnx).
+    model: path to an .onnx file from `asr export` (default: $ASR_MODEL or the shipped asr/models/default.onnx).
     threads: intra-op threads (0: onnxruntime's default). provider: "cpu" or "cuda".
     grammar: a compiled context (asr.intents.active_grammar): decode only its sentences, with a
     confidence that compares the best allowed sentence with the best free transcript.

@@ -2,7 +2,7 @@
 both ends of every clip, read by the model alone and through the runtime (which trims a
 recording's quiet ends to 0.25 s before the model).
 
-    python benchmarks/quiet_ends.py --model export/default.onnx --data data/manifests/dev.jsonl
+    python benchmarks/quiet_ends.py --model asr/models/default.onnx --data data/manifests/dev.jsonl
     python benchmarks/quiet_ends.py --model M --source fsdd --seconds 0.05 0.1 0.3   # tightly cut digits
 
 The acoustic model normalizes a clip by its mean over time, so quiet around a word shifts every
@@ -32,7 +32,7 @@ def with_quiet(audio: np.ndarray, seconds: float, level_dbfs: float | None, rng:
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--model", default="export/default.onnx")
+    parser.add_argument("--model", default="asr/models/default.onnx")
     parser.add_argument("--data", default="data/manifests/dev.jsonl")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--seconds", type=float, nargs="+", default=[0.5, 1.0], help="quiet added at each end")

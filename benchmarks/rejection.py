@@ -1,6 +1,6 @@
 """Command accuracy and out-of-grammar rejection on a dev set, and the confidence threshold.
 
-    python benchmarks/rejection.py --model export/default.onnx --data data/manifests/dev.jsonl
+    python benchmarks/rejection.py --model asr/models/default.onnx --data data/manifests/dev.jsonl
 
 Every dev clip is decoded twice: greedy decoding + text parsing, and decoding constrained to the
 built-in context. Commands are the clips whose transcript the built-in context accepts (the ten
@@ -49,7 +49,7 @@ def _twelve_class(allowed, transcript) -> str:
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--model", default="export/default.onnx")
+    parser.add_argument("--model", default="asr/models/default.onnx")
     parser.add_argument("--data", default="data/manifests/dev.jsonl")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--beam", type=int, default=1, help="beam width of both searches, if above the runtime's own")

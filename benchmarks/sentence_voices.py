@@ -2,7 +2,7 @@
 its default rate, understood through the built-in context: how many voices give the intent with
 every slot exact, with the task decoded from the word list and, for comparison, letter by letter.
 
-    python benchmarks/sentence_voices.py [--model export/default.onnx] [--text "..."]
+    python benchmarks/sentence_voices.py [--model asr/models/default.onnx] [--text "..."]
 
 Held-out voices (`asr data synth`'s dev speakers) are counted apart: the others were trained on.
 """
@@ -23,7 +23,7 @@ from asr.train.synth import held_out, speak, voices
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--model", default="export/default.onnx")
+    parser.add_argument("--model", default="asr/models/default.onnx")
     parser.add_argument("--text", default="set a reminder to call mom tomorrow at nine")
     args = parser.parse_args()
 

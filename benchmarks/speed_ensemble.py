@@ -1,6 +1,6 @@
 """Does hearing a clip at several speeds help a held-out speaker? Closed-set digit accuracy.
 
-    python benchmarks/speed_ensemble.py --model export/default.onnx --data data/manifests/dev.jsonl
+    python benchmarks/speed_ensemble.py --model asr/models/default.onnx --data data/manifests/dev.jsonl
 
 Each FSDD dev clip is played at every --speeds factor (resampled, so tempo and pitch move
 together, like training's speed perturbation). Each of the ten digit words is scored by its CTC
@@ -35,7 +35,7 @@ def word_scores(log_probs: np.ndarray, words: list[str]) -> np.ndarray:
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--model", default="export/default.onnx")
+    parser.add_argument("--model", default="asr/models/default.onnx")
     parser.add_argument("--data", default="data/manifests/dev.jsonl")
     parser.add_argument("--source", default="fsdd")
     parser.add_argument("--speeds", type=float, nargs="+", default=[0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15])

@@ -49,7 +49,7 @@ def recognizer(onnx_path):
 @pytest.fixture(scope="module")
 def shipped():
     """The shipped default model, which learnt from clips with about 0.25 s of quiet at each end."""
-    return Recognizer(ROOT / "export" / "default.onnx", threads=2)
+    return Recognizer(ROOT / "asr" / "models" / "default.onnx", threads=2)
 
 
 def test_metadata_describes_the_model(onnx_path):
@@ -276,6 +276,9 @@ def test_pip_install_without_extras_transcribes(tmp_path, onnx_path):
                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["text"] == "three"
+    shipped = subprocess.run([bin_dir / "python", "-m", "asr", "transcribe", str(ROOT / "data" / "examples" / "yes.wav")],
+                             capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)  # fmt: skip
+    assert shipped.returncode == 0 and "yes" in shipped.stdout, shipped.stderr  # the packaged model, no checkout
 
 
 def test_constrained_decoding_finds_commands_and_rejects_noise(onnx_path):
@@ -304,7 +307,7 @@ def test_a_reminders_task_is_decoded_as_dictionary_words(tmp_path):
     grammar, letters = active_grammar(), Grammar(commands_context(), types_context())
     heard = {}
     for name, g in (("words", grammar), ("letters", letters)):
-        transcript = Recognizer(ROOT / "export" / "default.onnx", threads=2, grammar=g).transcribe(audio)
+        transcript = Recognizer(ROOT / "asr" / "models" / "default.onnx", threads=2, grammar=g).transcribe(audio)
         heard[name] = interpret(transcript, grammar, now).slots
     assert heard["words"] == {"task": "call the dentist", "datetime": "2026-11-25T09:00:00+00:00"}
     assert heard["letters"]["task"] != "call the dentist"  # what the word list mends
