@@ -312,9 +312,9 @@ def listen(
             typer.echo(f"listening on '{mic.device_name}' ({mic.rate} Hz); Ctrl+C to stop", err=True)
             opened = datetime.now(reference_time(None, tz).tzinfo)  # stream time 0, to the microsecond
             for item in assistant.run(mic.blocks(), opened):
-                if not isinstance(item, Heard):  # a reminder fell due
-                    typer.echo(json.dumps({"reminder": item.to_dict()}) if json_ else
-                               f"reminder: {item.task} (due {item.due})")  # fmt: skip
+                if not isinstance(item, Heard):  # a reminder, an alarm or a timer fell due
+                    typer.echo(json.dumps({item.kind: item.to_dict()}) if json_ else
+                               f"{item.kind}: {item.task or 'time is up'} (due {item.due})")  # fmt: skip
                     continue
                 typer.echo(json.dumps(item.to_dict()) if json_ else f"{item.transcript.text!r}  -> "
                            f"{_intent_line(item.intent)}" + (f"\n  {item.action}" if item.action else ""))  # fmt: skip
