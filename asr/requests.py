@@ -92,7 +92,7 @@ CANCEL_ALWAYS = (("don't", "remind"), ("do", "not", "remind"), ("no", "longer"),
 CANCEL_BEFORE_TASK = (("turn", "off"), ("switch", "off"), ("shut", "off"), ("get", "rid"), ("take", "off"),
                       ("take", "out"), ("off", "my"), ("off", "of"), ("out", "of", "my"))  # fmt: skip
 QUESTION = {"what", "what's", "whats", "which", "when", "when's", "how", "do", "did", "does", "is", "are", "am",
-            "have", "has", "any", "anything", "list", "show", "tell", "read", "check", "review", "view", "see",
+            "any", "anything", "list", "show", "tell", "read", "check", "review", "view", "see",
             "hear", "display", "repeat", "report", "confirm", "give", "play", "next", "upcoming", "go", "search",
             "where", "who", "latest", "pending", "future", "my", "whatever", "was", "were"}  # fmt: skip
 KNOW = (("like", "to", "know"), ("want", "to", "know"), ("need", "to", "know"), ("remind", "me", "what"),
@@ -275,7 +275,8 @@ def _action(words: list[str], domain: str, first: str) -> str:
         asking = [w for w in asking if w not in ("off", "out")]
     if _has(asking, CANCEL) or _has_phrase(words, CANCEL_ALWAYS) or _has_phrase(asking, CANCEL_BEFORE_TASK) or off:
         return "cancel"
-    if first in ("did", "have", "has", "was", "were") or _has_phrase(words, KNOW + CALENDAR_QUESTIONS):
+    past_question = first in ("did", "has", "was", "were") or first == "have" and _has(words[1:3], {"i", "you", "we"})
+    if past_question or _has_phrase(words, KNOW + CALENDAR_QUESTIONS):  # not "have an alarm wake me at 6"
         return "list"
     if domain == "calendar" and "happening" in words:  # "is anything happening on may 3rd", not "events happening soon"
         return "list" if _has(words, {"my", "i", "today", "tomorrow", "tonight"}) or _has(words, set(datetimes.MONTHS)) else "none"
@@ -376,6 +377,7 @@ def _tidy(text: str) -> str:
     pieces = []
     for piece in CALENDAR_TAIL.sub("", text).split("|"):
         piece = re.sub(r"^\s*(?:an? )?(?:item|note|entry)?\s*that\s+", "", piece.strip())
+        piece = re.sub(r"^(?:my|the) (?:calendar|agenda|schedule|diary) (?:for|with|that)\s+", "", piece)  # "mark my calendar for"
         piece = LEADING_SUBJECT.sub("", piece)
         piece = re.sub(r"\s*\b(?:every|each)\s+(?:day|week|month|year|morning|evening|night)\b.*$", "", piece)
         piece = re.sub(r"(?:\s+(?:time\s+)?(?:down|put|added|scheduled))+$", "", piece)
