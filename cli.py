@@ -496,3 +496,34 @@ def context_show(
                 typer.echo(f"  {sentence}")
         if not context:
             typer.echo(f"also understood however they are phrased (asr/requests.py): {', '.join(REQUESTS)}")
+
+
+@app.command()
+def serve(
+    uri: Annotated[str, typer.Option(help="where to listen: tcp://HOST:PORT or unix://PATH")] = "tcp://127.0.0.1:10300",
+    model: Annotated[Path | None, typer.Option(help="an .onnx model from 'asr export' (default: the shipped one)")] = None,
+    context: Annotated[Path | None, typer.Option(help="a context file (Rhino YAML) added to the built-in one")] = None,
+    tz: Annotated[str | None, typer.Option(help=TZ_HELP)] = None,
+    threads: Annotated[int, typer.Option(help="inference threads per decoding (0: all cores)")] = 1,
+):
+    """A Wyoming server: speech to text and intents for Home Assistant and other assistants."""
+    with user_errors():
+        import asyncio
+
+        from asr.datetimes import reference_time
+        from asr.intents import active_grammar
+        from asr.runtime import Recognizer
+        from asr.serve import Service, serve
+
+        if not uri.startswith(("tcp://", "unix://")):
+            raise ASRError(f"--uri {uri!r} is neither tcp://HOST:PORT nor unix://PATH")
+        reference_time(None, tz)  # an unknown zone is an error now, not at the first request
+        grammar = active_grammar(context)
+        service = Service(Recognizer(model, threads=threads, grammar=grammar), grammar, tz)
+        typer.echo(f"serving Wyoming at {uri}; Ctrl+C to stop", err=True)
+        try:
+            asyncio.run(serve(uri, service))
+        except KeyboardInterrupt:
+            pass
+        except OSError as e:
+            raise ASRError(f"cannot serve at {uri} ({e.strerror or e}); choose another port or path") from None
