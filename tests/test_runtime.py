@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import tarfile
 import venv
 from datetime import datetime, timezone
 
@@ -261,13 +262,21 @@ def test_empty_audio_and_empty_directory(tmp_path, onnx_path):
 
 
 @pytest.mark.slow
-def test_pip_install_without_extras_transcribes(tmp_path, onnx_path):
-    """A fresh venv with `pip install .` (no torch) runs `asr transcribe`."""
+def test_the_built_wheel_installs_without_extras_and_transcribes(tmp_path, onnx_path):
+    """`python -m build` makes a wheel and an sdist that carry the model; a fresh venv with the
+    wheel alone (no torch, no checkout) runs `asr transcribe` and `python -m asr`."""
+    dist = tmp_path / "dist"
+    built = subprocess.run([sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)], capture_output=True,
+                           text=True, timeout=900)  # fmt: skip
+    assert built.returncode == 0, built.stderr[-2000:]
+    (wheel,), (sdist,) = dist.glob("*.whl"), dist.glob("*.tar.gz")
+    with tarfile.open(sdist) as tar:
+        assert any(n.endswith("asr/models/default.onnx") for n in tar.getnames())
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     bin_dir = env_dir / "bin"
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    install = subprocess.run([bin_dir / "pip", "install", "-q", str(ROOT)], capture_output=True, text=True, env=env,
+    install = subprocess.run([bin_dir / "pip", "install", "-q", str(wheel)], capture_output=True, text=True, env=env,
                              timeout=900)  # fmt: skip
     assert install.returncode == 0, install.stderr[-2000:]
     no_torch = subprocess.run([bin_dir / "python", "-c", "import torch"], capture_output=True, env=env, cwd=tmp_path)
