@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import string
+from functools import cache
 
 from asr import phones
 from asr.errors import ASRError
@@ -63,8 +64,6 @@ def targets(text: str, kind: str, lexicon: phones.Lexicon | None = None) -> list
     return encode(text) if kind == "letters" else phones.encode((lexicon or _lexicon()).phones(text))
 
 
-_LEXICONS: dict[str, phones.Lexicon] = {}
-
-
+@cache
 def _lexicon() -> phones.Lexicon:
-    return _LEXICONS.setdefault("default", phones.Lexicon())
+    return phones.Lexicon()
