@@ -135,3 +135,17 @@ def text(kind: str, rng: np.random.Generator) -> str:
     else:
         raise ValueError(f"unknown kind of text {kind!r}")
     return pool[rng.integers(len(pool))]
+
+
+def lm_sentences(manifests=(), commands: int = 20_000, seed: int = 0) -> list[str]:
+    """The text of the open-vocabulary language model (asr.lm): transcripts of training speech
+    (manifests: never a dev set's), the phrasings people wrote, the non-commands, every everyday
+    task, `commands` built-in command sentences, the Speech Commands words and digit strings."""
+    from asr.manifest import read_manifest
+
+    rng = np.random.default_rng(seed)
+    found = [u.text for path in manifests for u in read_manifest(path)]
+    found += [*phrasings("commands.jsonl"), *phrasings("others.jsonl"), *lines("non_commands.txt"), *tasks()]
+    found += [command(rng) for _ in range(commands)]
+    found += [*SPEECH_COMMANDS_WORDS, *(text("digits", rng) for _ in range(1000))]
+    return found
