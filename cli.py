@@ -21,6 +21,8 @@ context_app = typer.Typer(no_args_is_help=True, help="Contexts: what they unders
 app.add_typer(context_app, name="context")
 lexicon_app = typer.Typer(no_args_is_help=True, help="Pronunciations: CMUdict, your own words, the G2P's guesses.")
 app.add_typer(lexicon_app, name="lexicon")
+lm_app = typer.Typer(no_args_is_help=True, help="The word language model for speech outside the contexts.")
+app.add_typer(lm_app, name="lm")
 LEXICON_HELP = "your lexicon file (default: $ASR_LEXICON or the user data dir)"
 STORE_HELP = "reminder database (default: $ASR_REMINDERS or the user data dir)"
 
@@ -190,12 +192,16 @@ def export_model(
     out: Annotated[Path, typer.Option(help="the .onnx file to write")],
     int8: Annotated[bool, typer.Option(help="int8 weights, for LSTM models (smaller, faster)")] = False,
     dev: Annotated[list[Path] | None, typer.Option(help="manifest(s) to measure on (default: the run's dev set)")] = None,
+    command_threshold: Annotated[float | None, typer.Option(
+        help="the command confidence threshold calibrated for this model (benchmarks/rejection.py)")] = None,
 ):
     """Export a checkpoint to one self-describing ONNX file (front end included, metadata inside)."""
     with user_errors():
         from asr.train.export import export
 
-        result = export(checkpoint, out, int8, [str(d) for d in dev] if dev else None)
+        if command_threshold is not None and not 0 <= command_threshold <= 1:
+            raise ASRError(f"--command-threshold must be in [0, 1], got {command_threshold}")
+        result = export(checkpoint, out, int8, [str(d) for d in dev] if dev else None, command_threshold)
         typer.echo(f"wrote {result.path} ({result.size_bytes / 1e6:.1f} MB)")
         if result.parity is not None:
             typer.echo(f"  parity with PyTorch on random audio: max |log-prob diff| {result.parity:.2e}")
@@ -234,7 +240,7 @@ def transcribe(
     with user_errors():
         from asr.audio import expand_paths
         from asr.datetimes import reference_time
-        from asr.intents import DEFAULT_THRESHOLD, active_grammar, interpret
+        from asr.intents import active_grammar, interpret
         from asr.runtime import Recognizer
 
         grammar = active_grammar(context)
@@ -250,7 +256,7 @@ def transcribe(
             failed += 1
             typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
             continue
-        intent = interpret(result, grammar, reference, DEFAULT_THRESHOLD if threshold is None else threshold)
+        intent = interpret(result, grammar, reference, threshold)
         if json_:
             line = {"path": path, **result.to_dict(), "intent": intent.to_dict() if intent.intent else None}
             if intent.reason:
@@ -294,7 +300,7 @@ def listen(
 
     with user_errors():
         from asr.datetimes import reference_time
-        from asr.intents import DEFAULT_THRESHOLD, active_grammar
+        from asr.intents import active_grammar
         from asr.listen import Assistant, Endpointer, Heard, Microphone
         from asr.runtime import Recognizer
         from asr.store import ReminderStore
@@ -303,7 +309,7 @@ def listen(
         assistant = Assistant(
             Recognizer(model, threads=threads, grammar=grammar), grammar, ReminderStore(store),
             Endpointer(min_silence_ms=min_silence_ms, max_utterance_s=max_utterance_s),
-            DEFAULT_THRESHOLD if threshold is None else threshold, tz,
+            threshold, tz,
         )  # fmt: skip
         mic = Microphone(int(device) if device and device.isdigit() else device)
     heard = 0
@@ -438,6 +444,24 @@ def _summary(report: dict) -> str:
 
 if __name__ == "__main__":
     app()
+
+
+@lm_app.command("build")
+def lm_build(
+    out: Annotated[Path, typer.Option(help="the ARPA file to write (.gz: compressed)")] = Path("asr/models/words.arpa.gz"),
+    manifest: Annotated[list[Path], typer.Option(help="training transcripts to add (never a dev set)")] = [],
+    commands: Annotated[int, typer.Option(help="built-in command sentences to add")] = 20_000,
+    seed: int = 0,
+):
+    """Count the word bigram model of open transcription from the text here (asr/lm.py)."""
+    with user_errors():
+        from asr import lm
+        from asr.builtin import english_words
+        from asr.train.texts import lm_sentences
+
+        model = lm.count(lm_sentences(manifest, commands, seed), vocabulary=english_words())
+        lm.write_arpa(model, out)
+        typer.echo(f"{out}: {len(model.unigrams):,} words, {len(model.bigrams):,} bigrams")
 
 
 @lexicon_app.command("add")

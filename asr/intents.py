@@ -76,17 +76,16 @@ def understand(text: str, grammar: Grammar, now: datetime, confidence: float = 1
     return request
 
 
-DEFAULT_THRESHOLD = 0.83  # calibrated: at most 5% of dev commands rejected (benchmarks/rejection.py)
-
-
-def interpret(transcript, grammar: Grammar, now: datetime, threshold: float = DEFAULT_THRESHOLD) -> Intent:
+def interpret(transcript, grammar: Grammar, now: datetime, threshold: float | None = None) -> Intent:
     """A grammar-decoded Transcript (asr.runtime) -> its intent, or None when the best allowed
     sentence is too unlikely next to the free transcript (out-of-grammar speech, noise).
+    threshold: default, the one calibrated for the model that decoded it (transcript.command_threshold).
 
     The grammar holds the sentences its authors imagined; people ask for reminders, timers and
     alarms in many more. When no allowed sentence fits, the free transcript (open words) goes to
     the same robust parser, and a built-in request found there is the answer."""
     confidence = transcript.command_confidence
+    threshold = transcript.command_threshold if threshold is None else threshold
     if transcript.command_text is not None and confidence >= threshold:
         return understand(transcript.command_text, grammar, now, confidence)
     heard = understand(transcript.text, grammar, now, transcript.confidence)

@@ -26,7 +26,7 @@ import webrtcvad
 from asr.audio import SAMPLE_RATE
 from asr.datetimes import reference_time
 from asr.errors import ASRError
-from asr.intents import DEFAULT_THRESHOLD, act, interpret
+from asr.intents import act, interpret
 from asr.store import Reminder, ReminderStore
 
 FRAME = SAMPLE_RATE * 30 // 1000  # samples per VAD frame: 30 ms
@@ -250,7 +250,7 @@ class Assistant:
     grammar: object  # asr.grammar.Grammar
     store: ReminderStore
     endpointer: Endpointer
-    threshold: float = DEFAULT_THRESHOLD
+    threshold: float | None = None  # None: the model's calibrated threshold
     tz: str | None = None  # IANA zone for "tomorrow at nine" (None: the machine's)
     due_every_s: float = 1.0  # how often the store is asked for due reminders
     _early: tuple | None = field(default=None, init=False, repr=False)  # (start_s, samples, Transcript) of a pause

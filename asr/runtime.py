@@ -3,8 +3,11 @@
     from asr import Recognizer
     print(Recognizer("export/my-model.onnx").transcribe("speech.wav").text)
 
-Everything the runtime needs (vocabulary, blank, sample rate, frame shift) is read from the
-model file's metadata; a file without it is refused with the reason.
+Everything the runtime needs (units, blank, sample rate, frame shift) is read from the model
+file's metadata; a file without it is refused with the reason. A letter model is decoded by CTC
+search over its letters (asr.ctc); a phone model through decoding graphs (asr.graph): open speech
+through the shipped word bigram model (LANGUAGE_MODEL), commands through the active context, with
+pronunciations from asr.phones.
 """
 
 from __future__ import annotations
@@ -22,23 +25,26 @@ import numpy as np
 import onnxruntime as ort
 from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, InvalidProtobuf, NoSuchFile
 
-from asr import audio, ctc
+from asr import audio, ctc, graph, phones
 from asr.errors import ASRError
 
 FORMAT = "asr-ctc"
 FORMAT_VERSION = 1
 DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "default.onnx"  # package data: pip installs it
+LANGUAGE_MODEL = Path(__file__).resolve().parent / "models" / "words.arpa.gz"  # `asr lm build`; package data
 PROVIDERS = {"cpu": "CPUExecutionProvider", "cuda": "CUDAExecutionProvider"}
 MAX_PIECE_S = 20.0  # longer recordings are cut at pauses into pieces of at most this length
 GRAMMAR_BEAM = 32  # the smallest beam of the constrained search: long commands need it (BENCHMARKS.md)
 FREE_BEAM = 8  # the smallest beam of the free search that a grammar's confidence compares with
+LETTERS_THRESHOLD = 0.83  # a letter model's command confidence threshold (benchmarks/rejection.py)
 
 
 @dataclass(frozen=True)
 class ModelInfo:
     """What the runtime reads from a model file's metadata_props."""
 
-    chars: tuple[str, ...]
+    units: str  # "letters" | "phones"
+    chars: tuple[str, ...]  # the output classes: letters, or phones
     blank_index: int
     sample_rate: int
     frame_shift_s: float
@@ -55,19 +61,19 @@ class ModelInfo:
                 f"{FORMAT_VERSION}; {fix}"
             )
         units = props.get("units", "letters")  # models exported before units spelled
-        if units != "letters":
-            known = "phone models are decoded through a lexicon and a decoding graph, not yet in this runtime"
-            raise ASRError(f"'{path}' outputs {units!r}; this runtime decodes letter models "
-                           f"({known if units == 'phones' else 'no other units exist'}); use a letter model")  # fmt: skip
+        if units not in ("letters", "phones"):
+            raise ASRError(f"'{path}' outputs {units!r}; this runtime decodes letters and phones: "
+                           "upgrade asr, or use a letter or phone model")  # fmt: skip
         missing = [k for k in ("vocabulary", "blank_index", "sample_rate", "frame_shift_s") if k not in props]
         if missing:
             raise ASRError(f"'{path}' lacks the metadata {missing}; {fix}")
         try:
             chars = tuple(json.loads(props["vocabulary"]))
-            info = cls(chars, int(props["blank_index"]), int(props["sample_rate"]), float(props["frame_shift_s"]), props)
+            info = cls(units, chars, int(props["blank_index"]), int(props["sample_rate"]), float(props["frame_shift_s"]), props)
         except (ValueError, TypeError) as e:
             raise ASRError(f"'{path}' has unreadable metadata ({e}); {fix}") from None
-        if not 0 <= info.blank_index < len(chars) or " " not in chars or info.sample_rate <= 0:
+        expected = (" " in chars) if units == "letters" else chars == phones.UNITS
+        if not 0 <= info.blank_index < len(chars) or not expected or info.sample_rate <= 0:
             raise ASRError(f"'{path}' has inconsistent metadata (vocabulary, blank index or sample rate); {fix}")
         return info
 
@@ -81,6 +87,7 @@ class Transcript:
     latency_ms: float = 0.0  # from reading the audio to the decoded text
     command_text: str | None = None  # with a grammar: the best sentence it allows
     command_confidence: float = 0.0  # that sentence's likelihood ratio to the free transcript, in [0, 1]
+    command_threshold: float = LETTERS_THRESHOLD  # below it, the command is rejected (the model's calibration)
 
     def to_dict(self) -> dict:
         return {"text": self.text, "confidence": round(self.confidence, 4), "words": self.words,
@@ -114,11 +121,12 @@ class Recognizer:
     threads: intra-op threads (0: onnxruntime's default). provider: "cpu" or "cuda".
     grammar: a compiled context (asr.intents.active_grammar): decode only its sentences, with a
     confidence that compares the best allowed sentence with the best free transcript.
-    beam: beam width (1: greedy decoding; used when there is no grammar).
+    beam: a letter model's beam width (1: greedy decoding; used when there is no grammar).
+    lexicon: a phone model's pronunciations (default: CMUdict, the user's lexicon, the G2P).
     """
 
     def __init__(self, model: str | os.PathLike | None = None, threads: int = 0, provider: str = "cpu",
-                 grammar: ctc.Constraint | None = None, beam: int = 1):  # fmt: skip
+                 grammar=None, beam: int = 1, lexicon: phones.Lexicon | None = None):  # fmt: skip
         self.grammar, self.beam = grammar, beam
         if beam < 1:
             raise ASRError(f"beam must be >= 1, got {beam}")
@@ -138,6 +146,21 @@ class Recognizer:
         names = {i.name for i in self.session.get_inputs()}
         if names != {"audio", "audio_lengths"}:
             raise ASRError(f"'{path}' takes inputs {sorted(names)}, not audio and audio_lengths; export it again")
+        if self.info.units == "phones":
+            self.lexicon = lexicon or phones.Lexicon()
+            self.open_graph = graph.compile_lm(LANGUAGE_MODEL, self.lexicon)
+            self.command_graph = None
+            if grammar is not None:
+                from asr.builtin import english_words
+
+                free = tuple(dict.fromkeys(english_words() + grammar.context.words))
+                self.command_graph = graph.compile_context(grammar.context, grammar.builtin, free, self.lexicon)
+
+    @property
+    def command_threshold(self) -> float:
+        """The command confidence below which an intent is rejected: calibrated on dev data when
+        the model was exported (`asr export --command-threshold`), else the letter models' value."""
+        return float(self.info.metadata.get("command_threshold", LETTERS_THRESHOLD))
 
     @property
     def provider(self) -> str:
@@ -160,6 +183,8 @@ class Recognizer:
         likelihood ratio of the best allowed sentence to the best free transcript (both by beam
         search). Out-of-grammar speech and noise get a low ratio.
         """
+        if self.info.units == "phones":
+            return self._decode_phones(log_probs)
         chars, blank = self.info.chars, self.info.blank_index
         if self.grammar is None:
             if self.beam == 1:
@@ -171,6 +196,22 @@ class Recognizer:
             ratio = np.exp(min(0.0, allowed.score - free.score) / max(len(allowed.text), 1))
             allowed = dataclasses.replace(allowed, confidence=float(ratio))
         return free, allowed
+
+    def _decode_phones(self, log_probs: np.ndarray) -> tuple[ctc.Hypothesis, ctc.Hypothesis | None]:
+        """A phone model's decode: the open transcript through the language model, and with a
+        grammar its best sentence. That sentence's confidence is exp((its acoustic log-prob - the
+        best path's) / its phones): the per-phone likelihood ratio of the best allowed sentence to
+        the best phones the model heard, whatever their words."""
+        free = _hypothesis(graph.decode(self.open_graph, log_probs, require_final=False), log_probs)
+        if self.command_graph is None:
+            return free, None
+        decoded = graph.decode(self.command_graph, log_probs)
+        if decoded is None:
+            return free, None
+        allowed = _hypothesis(decoded, log_probs)
+        best = float(log_probs.max(axis=-1).sum())
+        ratio = np.exp(min(0.0, allowed.score - best) / max(decoded.phones, 1))
+        return free, dataclasses.replace(allowed, confidence=float(ratio))
 
     def _transcript(self, pieces: list[tuple[float, np.ndarray]], duration_s: float, started: float) -> Transcript:
         """Decode pieces (start_s, log-probs) into one transcript with times in seconds."""
@@ -187,7 +228,8 @@ class Recognizer:
                 for w in hyp.words
             ]
         confidence = float(np.exp(np.average(np.log(np.maximum(confidences, 1e-30)), weights=frames))) if frames else 0.0
-        result = Transcript(" ".join(w["word"] for w in words), confidence, words, duration_s)
+        result = Transcript(" ".join(w["word"] for w in words), confidence, words, duration_s,
+                            command_threshold=self.command_threshold)  # fmt: skip
         if self.grammar is not None:  # a recording in several pieces is rarely one command: the weakest decides
             found = [c for c in commands if c is not None]
             result.command_text = " ".join(c.text for c in found) if len(found) == len(commands) else None
@@ -225,3 +267,17 @@ class Recognizer:
             for (i, start, _), log_probs in zip(batch, self.log_probs([p for _, _, p in batch])):
                 decoded[i].append((start, log_probs))
         return [self._transcript(sorted(d, key=lambda p: p[0]), len(c) / sr, started) for d, c in zip(decoded, clips)]
+
+
+def _hypothesis(decoded: graph.Decoded | None, log_probs: np.ndarray) -> ctc.Hypothesis:
+    """A graph's best path as the Hypothesis a letter search gives: its acoustic log-prob, the
+    geometric-mean posterior per frame, and each word's over its frames."""
+    frames = len(log_probs)
+    if decoded is None or not decoded.words:
+        best = float(log_probs.max(axis=-1).sum()) if frames else 0.0
+        return ctc.Hypothesis("", best, float(np.exp(min(best, 0.0) / max(frames, 1))), ())
+    on_path = log_probs[np.arange(len(decoded.alignment)), decoded.alignment]  # (frames,)
+    score = float(on_path.sum())
+    words = tuple(ctc.Word(w, start, end, float(np.exp(on_path[start:end].mean())))
+                  for w, (start, end) in zip(decoded.words, decoded.spans))  # fmt: skip
+    return ctc.Hypothesis(" ".join(decoded.words), score, float(np.exp(min(score, 0.0) / max(frames, 1))), words)

@@ -248,7 +248,7 @@ def test_bad_models_get_one_line(tmp_path, onnx_path, case):
     assert result.exit_code == 1 and result.stdout == ""
     message = {"missing": "not found", "truncated": "truncated", "not-asr": "not an asr model",
                "no-vocabulary": "lacks the metadata ['vocabulary']",
-               "bpe-units": "outputs 'bpe'; this runtime decodes letter models (no other units exist)"}[case]  # fmt: skip
+               "bpe-units": "outputs 'bpe'; this runtime decodes letters and phones"}[case]  # fmt: skip
     assert message in result.stderr and result.stderr.count("\n") == 1
 
 

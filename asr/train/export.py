@@ -50,9 +50,11 @@ def training_summary(ckpt: dict) -> dict:
     return summary
 
 
-def metadata(model: AcousticModel, ckpt: dict, dev_metrics: dict | None, quantization: str) -> dict[str, str]:
+def metadata(model: AcousticModel, ckpt: dict, dev_metrics: dict | None, quantization: str,
+             command_threshold: float | None = None) -> dict[str, str]:  # fmt: skip
     shift = HOP_LENGTH * (2 if model.config.subsample else 1) / SAMPLE_RATE
-    return {
+    calibrated = {"command_threshold": str(command_threshold)} if command_threshold is not None else {}
+    return calibrated | {
         "asr_format": runtime.FORMAT,
         "asr_format_version": str(runtime.FORMAT_VERSION),
         "asr_version": asr.__version__,
@@ -134,12 +136,12 @@ class ExportResult:
 
 
 def export(checkpoint: str | os.PathLike, out: str | os.PathLike, int8: bool = False,
-           dev: list[str] | None = None) -> ExportResult:  # fmt: skip
+           dev: list[str] | None = None, command_threshold: float | None = None) -> ExportResult:  # fmt: skip
     """Checkpoint -> ONNX file at `out` (written whole, then renamed: never half a file).
 
     dev: manifests to measure the exported file on (default: the checkpoint's dev manifests,
     when present); the metrics go into the file's metadata. With int8, the fp32 file is measured
-    as well, for comparison.
+    as well, for comparison. command_threshold: the runtime's default (Recognizer.command_threshold).
     """
     out = Path(out)
     if out.suffix != ".onnx":
@@ -155,14 +157,14 @@ def export(checkpoint: str | os.PathLike, out: str | os.PathLike, int8: bool = F
     with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
         fp32, int8_path = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
         export_graph(model, fp32)
-        _write_metadata(fp32, fp32, metadata(model, ckpt, None, "none"))
+        _write_metadata(fp32, fp32, metadata(model, ckpt, None, "none", command_threshold))
         path, quantization = fp32, "none"
         if int8:
             quantize_int8(fp32, int8_path)
             path, quantization = int8_path, "int8-dynamic"
-            _write_metadata(path, path, metadata(model, ckpt, None, quantization))
+            _write_metadata(path, path, metadata(model, ckpt, None, quantization, command_threshold))
         dev_metrics = evaluate_onnx(path, utterances) if utterances else None
-        _write_metadata(path, path, metadata(model, ckpt, dev_metrics, quantization))
+        _write_metadata(path, path, metadata(model, ckpt, dev_metrics, quantization, command_threshold))
         result = ExportResult(out, path.stat().st_size, dev_metrics)
         if int8:
             result.fp32_size_bytes = fp32.stat().st_size
