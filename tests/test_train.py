@@ -11,7 +11,7 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from asr import metrics
+from asr import metrics, vocab
 from asr.corpora import KEYWORDS
 from asr.errors import ASRError
 from asr.manifest import read_manifest, write_manifest
@@ -129,6 +129,19 @@ def test_fine_tuning_starts_from_the_checkpoint_weights(overfit, twenty, tmp_pat
     assert metrics.error_rates([u.text for u in utterances], hyps)["cer"] < 0.05, hyps
     with pytest.raises(ASRError, match="differs from the config.*hidden"):
         loop.train(tiny_config(twenty, tmp_path, "name='other'", "model.hidden=64", f"init_from='{overfit / 'best.pt'}'"))
+
+
+def test_a_phone_model_starts_from_a_letter_models_encoder(overfit, twenty, tmp_path):
+    """Fine-tuning across units keeps every encoder weight; each phone's output row is its letter's."""
+    letters = checkpoint.load_checkpoint(overfit / "best.pt")
+    config = tiny_config(twenty, tmp_path, "model.units='phones'", f"init_from='{overfit / 'best.pt'}'")
+    model = checkpoint.init_model(letters, config.model)
+    assert model.config.units == "phones" and model.output.out_features == 40
+    state = model.state_dict()
+    assert all(torch.equal(state[k], v) for k, v in letters["model"].items() if not k.startswith("output."))
+    k, a = vocab.unit_names("letters").index("k"), vocab.unit_names("phones").index("K")
+    assert torch.equal(state["output.weight"][a], letters["model"]["output.weight"][k])
+    assert torch.equal(state["output.bias"][0], letters["model"]["output.bias"][0])  # the blank's
 
 
 def test_new_run_over_existing_checkpoints_is_refused(overfit, twenty):

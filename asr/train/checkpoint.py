@@ -72,3 +72,33 @@ def build_model(ckpt: dict, expected: ModelConfig | None = None) -> AcousticMode
     model = AcousticModel(config)
     model.load_state_dict(ckpt["model"])
     return model
+
+
+# The letter that most often spells each phone: a phone model started from a letter model's
+# weights starts its output layer there, so it reads phones from the first step instead of
+# relearning the output layer from blanks (6 epochs left it at 93% phone errors; see MODEL_CARD).
+LETTER_OF_PHONE = {"AA": "o", "AE": "a", "AH": "u", "AO": "o", "AW": "o", "AY": "i", "B": "b", "CH": "c", "D": "d",
+                   "DH": "t", "EH": "e", "ER": "r", "EY": "a", "F": "f", "G": "g", "HH": "h", "IH": "i", "IY": "e",
+                   "JH": "j", "K": "k", "L": "l", "M": "m", "N": "n", "NG": "n", "OW": "o", "OY": "o", "P": "p",
+                   "R": "r", "S": "s", "SH": "s", "T": "t", "TH": "t", "UH": "u", "UW": "u", "V": "v", "W": "w",
+                   "Y": "y", "Z": "z", "ZH": "s"}  # fmt: skip
+
+
+def init_model(ckpt: dict, config: ModelConfig) -> AcousticModel:
+    """A new run's model started from a checkpoint's weights (fine-tuning). Its [model] must match
+    the config's, except the units: a phone model may start from a letter model, every encoder
+    weight kept, each phone's output row copied from the letter that most often spells it."""
+    saved = ModelConfig.from_dict(ckpt["model_config"])
+    if saved.units == config.units:
+        return build_model(ckpt, expected=config)
+    build_model(ckpt, expected=dataclasses.replace(config, units=saved.units))  # every other setting must match
+    if (saved.units, config.units) != ("letters", "phones"):
+        raise ASRError(f"a {config.units} model cannot start from a {saved.units} model; start it from a letter model")
+    model = AcousticModel(config)
+    letters = vocab.unit_names("letters")
+    rows = [letters.index(vocab.BLANK)] + [letters.index(LETTER_OF_PHONE[p]) for p in vocab.unit_names("phones")[1:]]
+    state = {k: v for k, v in ckpt["model"].items() if not k.startswith("output.")}
+    state["output.weight"] = ckpt["model"]["output.weight"][rows].clone()  # (40, hidden * directions)
+    state["output.bias"] = ckpt["model"]["output.bias"][rows].clone()  # (40,)
+    model.load_state_dict(state)
+    return model

@@ -23,7 +23,7 @@ class TrainConfig:
     dev_manifests: tuple[str, ...] = ("data/manifests/dev.jsonl",)  # picked the best checkpoint by CER
     noise_dir: str = "../shared/data/speech_commands_background_noise"  # .wav noise to mix in; "" for none
     seed: int = 0  # one seed for order, augmentation and initialisation
-    init_from: str = ""  # a checkpoint whose weights start the run (fine-tuning); its [model] must match
+    init_from: str = ""  # a checkpoint whose weights start the run (fine-tuning); its [model] must match, but for units
     epochs: int = 60  # passes over the training set
     batch_size: int = 64  # utterances per step (per process under torchrun)
     bucket_batches: int = 50  # length-sorting window, in batches: less padding, still shuffled

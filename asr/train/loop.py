@@ -264,8 +264,12 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
         elif (run_dir / "last.pt").exists():
             raise ASRError(f"run '{run_dir}' already has checkpoints; pass --resume, or choose another name")
         torch.manual_seed(config.seed)
-        start = ckpt or (checkpoint.load_checkpoint(config.init_from) if config.init_from else None)
-        model = checkpoint.build_model(start, expected=config.model) if start else AcousticModel(config.model)
+        if ckpt:
+            model = checkpoint.build_model(ckpt, expected=config.model)
+        elif config.init_from:
+            model = checkpoint.init_model(checkpoint.load_checkpoint(config.init_from), config.model)
+        else:
+            model = AcousticModel(config.model)
         model.to(device)
         train_set = SpeechDataset(read_manifests(config.train_manifests), config)
         dev = read_manifests(config.dev_manifests) if config.dev_manifests else []
