@@ -33,7 +33,7 @@ from asr.grammar import TEXT_TYPE, Choice, Context, Macro, Word
 
 EPSILON = 0
 FREE_WORD_COST = 4.0  # each word of a free-text slot: fixed words win a tie, and a task is not over-split
-VERSION = 1  # of the graphs' construction: part of the cache key
+VERSION = 2  # of the graphs' construction: part of the cache key
 FST_MAGIC = (2125659606).to_bytes(4, "little")  # the first bytes of an OpenFst binary file
 
 
@@ -57,9 +57,11 @@ class Decoded:
         return self.graph_cost + self.acoustic_cost
 
 
-def ctc_topology(units: int) -> kaldifst.StdVectorFst:
+def ctc_topology(units: int, disambiguation: int = 0) -> kaldifst.StdVectorFst:
     """The standard CTC topology over `units` classes (the blank is 0): one state per class, each
-    final, every state linked to every other; a class repeated in a row is one output."""
+    final, every state linked to every other; a class repeated in a row is one output. With
+    `disambiguation` symbols (numbered from `units`), each state also outputs every one of them
+    without reading a frame, so L ∘ G keeps them for determinization and T ∘ (L ∘ G) drops them."""
     fst = kaldifst.StdVectorFst()
     for _ in range(units):
         fst.set_final(state=fst.add_state(), weight=0)
@@ -67,18 +69,29 @@ def ctc_topology(units: int) -> kaldifst.StdVectorFst:
     for i in range(units):
         for k in range(units):
             fst.add_arc(state=i, arc=kaldifst.StdArc(ilabel=k + 1, olabel=k if i != k else EPSILON, weight=0, nextstate=k))
+        for k in range(units, units + disambiguation):
+            fst.add_arc(state=i, arc=kaldifst.StdArc(ilabel=EPSILON, olabel=k, weight=0, nextstate=i))
     return fst
 
 
-def lexicon_fst(words: tuple[str, ...], lexicon: phones.Lexicon, optional: frozenset = frozenset()) -> kaldifst.StdVectorFst:
-    """L: phones -> words, every pronunciation of each word, words one after another. A word of
+def lexicon_fst(words: tuple[str, ...], lexicon: phones.Lexicon,
+                optional: frozenset = frozenset()) -> tuple[kaldifst.StdVectorFst, int]:  # fmt: skip
+    """L: phones -> words, every pronunciation of each word, words one after another; and the
+    number of disambiguation symbols it uses. Each pronunciation ends in a symbol #k (the k-th
+    word said that way), so homophones and a word that is another's first phones stay apart
+    and L ∘ G can be determinized; #0 passes G's backoff (lm.BACKOFF) through. A word of
     `optional` with no pronunciation is left out; any other raises, naming the fix."""
     fst = kaldifst.StdVectorFst()
     start = fst.add_state()
     fst.start = start
     fst.set_final(state=start, weight=0)
     phone_ids = {p: i for i, p in enumerate(phones.UNITS)}
+    first = len(phones.UNITS)  # #0; #k is first + k
+    said: dict[tuple[str, ...], int] = {}
     for word_id, word in enumerate(words[1:], start=1):
+        if word == lm.BACKOFF:
+            fst.add_arc(state=start, arc=kaldifst.StdArc(ilabel=first, olabel=word_id, weight=0, nextstate=start))
+            continue
         try:
             prons = lexicon.pronunciations(word)
         except ASRError:
@@ -86,31 +99,36 @@ def lexicon_fst(words: tuple[str, ...], lexicon: phones.Lexicon, optional: froze
                 continue
             raise
         for pron in prons:
+            said[pron] = k = said.get(pron, 0) + 1
             state = start
-            for k, phone in enumerate(pron):
-                nextstate = start if k == len(pron) - 1 else fst.add_state()
-                olabel = word_id if k == 0 else EPSILON
-                fst.add_arc(state=state, arc=kaldifst.StdArc(ilabel=phone_ids[phone], olabel=olabel, weight=0,
-                                                             nextstate=nextstate))  # fmt: skip
+            for i, symbol in enumerate([phone_ids[p] for p in pron] + [first + k]):
+                nextstate = start if i == len(pron) else fst.add_state()
+                fst.add_arc(state=state, arc=kaldifst.StdArc(ilabel=symbol, olabel=word_id if i == 0 else EPSILON,
+                                                             weight=0, nextstate=nextstate))  # fmt: skip
                 state = nextstate
-    return fst
+    return fst, 1 + max(said.values(), default=0)
 
 
 def compile_graph(G: kaldifst.StdVectorFst, words: tuple[str, ...], lexicon: phones.Lexicon,
                   optional: frozenset = frozenset()) -> Graph:  # fmt: skip
-    """T ∘ L ∘ G for a word acceptor G whose labels index `words`."""
-    L = lexicon_fst(words, lexicon, optional)
+    """T ∘ det(L ∘ G) for a word acceptor G whose labels index `words` (its backoff and other
+    epsilon-like arcs labelled lm.BACKOFF). Determinizing L ∘ G turns the many words that may
+    follow a state into one tree of phones: the search expands a few arcs per frame, not one per word."""
+    L, disambiguation = lexicon_fst(words, lexicon, optional)
     kaldifst.arcsort(L, sort_type="olabel")
     kaldifst.arcsort(G, sort_type="ilabel")
     LG = kaldifst.compose(L, G)
-    T = ctc_topology(len(phones.UNITS))
+    kaldifst.connect(LG)
+    if LG.start < 0:
+        raise ASRError("the grammar compiled to an empty graph: no sentence has a pronunciation path; "
+                       "give it a sentence of words with pronunciations")  # fmt: skip
+    kaldifst.determinize_star(LG)
+    kaldifst.minimize_encoded(LG)
+    T = ctc_topology(len(phones.UNITS), disambiguation)
     kaldifst.arcsort(T, sort_type="olabel")
     kaldifst.arcsort(LG, sort_type="ilabel")
     TLG = kaldifst.compose(T, LG)
     kaldifst.connect(TLG)
-    if TLG.start < 0:
-        raise ASRError("the grammar compiled to an empty graph: no sentence has a pronunciation path; "
-                       "give it a sentence of words with pronunciations")  # fmt: skip
     kaldifst.arcsort(TLG, sort_type="ilabel")
     return Graph(kaldifst.StdVectorFst(TLG), words)
 
@@ -218,7 +236,7 @@ def context_fst(context: Context, builtin: Context | None,
         return G, g.words()
     # Each placeholder arc a -> b becomes a loop of words shared by every arc into b: the loop is
     # built once per continuation, not per expression (determinizing the loops takes minutes).
-    placeholder, loops = g.ids[FREE_TEXT], {}
+    placeholder, backoff, loops = g.ids[FREE_TEXT], g.ids.setdefault(lm.BACKOFF, len(g.ids)), {}
     ids = [g.ids.setdefault(w, len(g.ids)) for w in free_words]
     out = kaldifst.StdVectorFst()
     for a in range(G.num_states):
@@ -235,7 +253,7 @@ def context_fst(context: Context, builtin: Context | None,
                 loops[arc.nextstate] = loop = out.add_state()
                 for i in ids:
                     out.add_arc(state=loop, arc=kaldifst.StdArc(i, i, FREE_WORD_COST, loop))
-                out.add_arc(state=loop, arc=kaldifst.StdArc(EPSILON, EPSILON, 0.0, arc.nextstate))
+                out.add_arc(state=loop, arc=kaldifst.StdArc(backoff, EPSILON, 0.0, arc.nextstate))
             for i in ids:
                 out.add_arc(state=a, arc=kaldifst.StdArc(i, i, FREE_WORD_COST + arc.weight.value, loops[arc.nextstate]))
     return out, g.words()
@@ -302,47 +320,83 @@ def cached(key: str, build: Callable[[], Graph]) -> Graph:
     return graph
 
 
-def decode(graph: Graph, log_probs: np.ndarray, max_active: int = 3000, beam: float = 16.0,
-           require_final: bool = True) -> Decoded | None:  # fmt: skip
-    """The best path of the graph for (frames, units) log-probs: its words with their frame spans.
-    None when no complete sentence survives (with `require_final`), or nothing at all does."""
+BLANK_SKIP = 0.95  # frames the model is this sure are blank are not searched (their path is blank anyway)
+MAX_ACTIVE, BEAM = 500, 10.0  # the search's pruning: measured to cost no words and save 10x (BENCHMARKS.md)
+
+
+def decode(graph: Graph, log_probs: np.ndarray, lexicon: phones.Lexicon, max_active: int = MAX_ACTIVE,
+           beam: float = BEAM, require_final: bool = True) -> Decoded | None:  # fmt: skip
+    """The best path of the graph for (frames, units) log-probs: its words with their frame spans
+    (`lexicon`: the graph's). None when no complete sentence survives (with `require_final`), or
+    nothing at all does. Frames that are surely blank are skipped, then given back as blanks."""
+    kept = np.flatnonzero(log_probs[:, 0] < np.log(BLANK_SKIP))  # (frames searched,)
     decoder = FasterDecoder(graph.fst, FasterDecoderOptions(max_active=max_active, beam=beam))
-    decoder.decode(DecodableCtc(np.ascontiguousarray(log_probs, dtype=np.float32)))
+    decoder.decode(DecodableCtc(np.ascontiguousarray(log_probs[kept], dtype=np.float32)))
     if require_final and not decoder.reached_final():
         return None
     ok, best = decoder.get_best_path()
     if not ok:
         return None
-    return _read_path(best.to_str(), graph.words)
+    words, searched, graph_cost, acoustic_cost = _read_path(best.to_str(), graph.words)
+    alignment = np.zeros(len(log_probs), dtype=np.int64)
+    alignment[kept[: len(searched)]] = searched
+    acoustic_cost -= float(log_probs[np.setdiff1d(np.arange(len(log_probs)), kept), 0].sum())  # the skipped blanks
+    said = _phones_said(alignment.tolist())
+    return Decoded(words, word_spans(words, said, lexicon), alignment.tolist(), len(said), graph_cost, acoustic_cost)
 
 
-def _read_path(text: str, words: tuple[str, ...]) -> Decoded:
+def _read_path(text: str, words: tuple[str, ...]) -> tuple[list[str], list[int], float, float]:
     """A linear lattice in text form ("src dst ilabel olabel graph,acoustic" per arc, in order) ->
-    the words, their frame spans, the phone count and the costs. (kaldifst iterates the arcs of
-    standard FSTs only, not of the decoder's lattices.)"""
-    said, starts, last_phone, phones_on_path, alignment = [], [], [], 0, []
-    graph_cost = acoustic_cost = 0.0
-    frame, previous = 0, 0
+    its words, the unit of each frame, and its two costs. (kaldifst iterates the arcs of standard
+    FSTs only, not of the decoder's lattices.)"""
+    said, alignment, graph_cost, acoustic_cost = [], [], 0.0, 0.0
     for line in text.splitlines():
         fields = line.split()
         if len(fields) < 5:
             continue  # a final state's line
-        ilabel, olabel = int(fields[2]), int(fields[3])
         g, a = (float(x) for x in fields[4].split(","))
         graph_cost, acoustic_cost = graph_cost + g, acoustic_cost + a
-        if olabel:
-            said.append(words[olabel])
-            starts.append(frame)
-        if ilabel:
-            unit = ilabel - 1
-            if unit != 0:
-                phones_on_path += unit != previous
-                last_phone.append((len(said), frame))
-            previous = unit
-            alignment.append(unit)
-            frame += 1
-    ends = []
-    for k in range(len(said)):
-        frames = [f for w, f in last_phone if w == k + 1]
-        ends.append((frames[-1] if frames else starts[k]) + 1)
-    return Decoded(said, list(zip(starts, ends)), alignment, phones_on_path, graph_cost, acoustic_cost)
+        if int(fields[3]):
+            said.append(words[int(fields[3])])
+        if int(fields[2]):
+            alignment.append(int(fields[2]) - 1)
+    return said, alignment, graph_cost, acoustic_cost
+
+
+def _phones_said(alignment: list[int]) -> list[tuple[int, int, int]]:
+    """Frame units -> the phones said: (unit, first frame, one past the last), CTC's rule: a
+    phone held over frames is one, a blank between two of the same makes two."""
+    said, previous = [], 0
+    for frame, unit in enumerate(alignment):
+        if unit and unit == previous:
+            said[-1] = (unit, said[-1][1], frame + 1)
+        elif unit:
+            said.append((unit, frame, frame + 1))
+        previous = unit
+    return said
+
+
+def word_spans(words: list[str], said: list[tuple[int, int, int]], lexicon: phones.Lexicon) -> list[tuple[int, int]]:
+    """Each word's frames, from its first phone to one past its last: the phones said, cut into
+    one pronunciation per word. (The determinized graph writes a word where it becomes certain,
+    not where it starts, so the spans come from the phones.)"""
+    prons = [{tuple(phones.encode(list(p))) for p in lexicon.pronunciations(w)} for w in words]
+    units = tuple(u for u, _, _ in said)
+    cuts: dict[tuple[int, int], list[int] | None] = {}
+
+    def cut(w: int, at: int) -> list[int] | None:  # the phones' cut points from word w on, if any
+        if w == len(words):
+            return [] if at == len(units) else None
+        if (w, at) not in cuts:
+            cuts[(w, at)] = None
+            for pron in sorted(prons[w], key=len, reverse=True):
+                if units[at : at + len(pron)] == pron and (rest := cut(w + 1, at + len(pron))) is not None:
+                    cuts[(w, at)] = [at + len(pron), *rest]
+                    break
+        return cuts[(w, at)]
+
+    ends = cut(0, 0)
+    if ends is None or not said:  # not one pronunciation per word (a user lexicon changed since): share evenly
+        ends = [round(len(said) * (k + 1) / max(len(words), 1)) for k in range(len(words))]
+    starts = [0, *ends[:-1]]
+    return [(said[a][1], said[max(b - 1, a)][2]) if said else (0, 0) for a, b in zip(starts, ends)]

@@ -27,6 +27,7 @@ import kaldifst
 from asr.errors import ASRError
 
 START, END, EPSILON = "<s>", "</s>", "<eps>"
+BACKOFF = "#0"  # the label of backoff arcs: an epsilon that L ∘ G keeps apart until determinized (asr.graph)
 DISCOUNT = 0.7  # absolute discount on every seen bigram
 UNSEEN_COUNT = 0.3  # the count a vocabulary word never seen in the text is given
 
@@ -129,8 +130,9 @@ LN10 = math.log(10)
 def g_fst(model: Bigram, words: tuple[str, ...] | None = None) -> tuple[kaldifst.StdVectorFst, tuple[str, ...]]:
     """The model as a backoff acceptor over word ids (0 is epsilon): a state per history, one for
     the unigrams; a seen bigram is an arc between histories, an unseen one goes through the
-    backoff arc (epsilon) and the unigram state. Costs are -ln p. Returns it and the word table."""
-    words = words or (EPSILON, *sorted(w for w in model.unigrams if w not in (START, END)))
+    backoff arc (input BACKOFF, output epsilon) and the unigram state. Costs are -ln p. Returns it
+    and the word table (BACKOFF last)."""
+    words = words or (EPSILON, *sorted(w for w in model.unigrams if w not in (START, END)), BACKOFF)
     ids = {w: i for i, w in enumerate(words)}
     fst = kaldifst.StdVectorFst()
     unigram_state = fst.add_state()
@@ -157,5 +159,5 @@ def g_fst(model: Bigram, words: tuple[str, ...] | None = None) -> tuple[kaldifst
         elif w in ids:
             fst.add_arc(state=state[h], arc=kaldifst.StdArc(ids[w], ids[w], cost(p), arrive(w)))
     for h, s in state.items():
-        fst.add_arc(state=s, arc=kaldifst.StdArc(0, 0, cost(model.unigrams[h][1]), unigram_state))
+        fst.add_arc(state=s, arc=kaldifst.StdArc(ids[BACKOFF], 0, cost(model.unigrams[h][1]), unigram_state))
     return fst, words

@@ -202,10 +202,10 @@ class Recognizer:
         grammar its best sentence. That sentence's confidence is exp((its acoustic log-prob - the
         best path's) / its phones): the per-phone likelihood ratio of the best allowed sentence to
         the best phones the model heard, whatever their words."""
-        free = _hypothesis(graph.decode(self.open_graph, log_probs, require_final=False), log_probs)
+        free = _hypothesis(graph.decode(self.open_graph, log_probs, self.lexicon, require_final=False), log_probs)
         if self.command_graph is None:
             return free, None
-        decoded = graph.decode(self.command_graph, log_probs)
+        decoded = graph.decode(self.command_graph, log_probs, self.lexicon)
         if decoded is None:
             return free, None
         allowed = _hypothesis(decoded, log_probs)
