@@ -236,7 +236,7 @@ def transcribe(
     threads: Annotated[int, typer.Option(help="inference threads (0: all cores)")] = 0,
 ):
     """Transcribe recordings with the ONNX model (no torch needed) and find their intents.
-    Long recordings are cut at pauses."""
+    Each utterance (speech between pauses of half a second) is one result: --json gives one line each."""
     with user_errors():
         from asr.audio import expand_paths
         from asr.datetimes import reference_time
@@ -251,19 +251,21 @@ def transcribe(
         try:
             if error:
                 raise error
-            result = recognizer.transcribe(path)
+            results = recognizer.utterances(path) or [recognizer.transcribe(path)]  # no speech: one empty line
         except ASRError as e:
             failed += 1
             typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
             continue
-        intent = interpret(result, grammar, reference, threshold)
-        if json_:
-            line = {"path": path, **result.to_dict(), "intent": intent.to_dict() if intent.intent else None}
-            if intent.reason:
-                line["reason"] = intent.reason
-            typer.echo(json.dumps(line))
-        else:
-            typer.echo(f"{path}: {result.text}  -> {_intent_line(intent)}")
+        for result in results:
+            intent = interpret(result, grammar, reference, threshold)
+            if json_:
+                line = {"path": path, **result.to_dict(), "intent": intent.to_dict() if intent.intent else None}
+                if intent.reason:
+                    line["reason"] = intent.reason
+                typer.echo(json.dumps(line))
+            else:
+                when = f" [{result.start_s:.2f}-{result.start_s + result.duration_s:.2f} s]" if len(results) > 1 else ""
+                typer.echo(f"{path}{when}: {result.text}  -> {_intent_line(intent)}")
     if failed:
         raise typer.Exit(1)
 

@@ -168,10 +168,11 @@ def trim_to_speech(audio: np.ndarray, keep_s: float = 0.05, sr: int = SAMPLE_RAT
 
 def split_at_pauses(
     blocks: Iterable[np.ndarray], max_s: float = 20.0, min_pause_s: float = 0.3, keep_quiet_s: float = 0.25,
-    sr: int = SAMPLE_RATE,
+    sr: int = SAMPLE_RATE, whole_if_short: bool = True,
 ) -> Iterator[tuple[float, np.ndarray]]:
     """Cut a stream of blocks longer than `max_s` at its pauses into pieces of speech: (start_s,
-    piece) pairs. A shorter stream is one piece, its long quiet ends trimmed.
+    piece) pairs. A shorter stream is one piece, its long quiet ends trimmed (unless not
+    `whole_if_short`: then it too is cut at every pause, one piece per utterance).
 
     Each pause of at least `min_pause_s` is a cut, and each piece keeps at most `keep_quiet_s`
     (and at most half a pause) of quiet on either side of its speech; pieces with no speech in
@@ -190,7 +191,7 @@ def split_at_pauses(
     def pieces(final: bool):
         nonlocal buffer, offset
         cuts, speech = _pauses(buffer[:high], sr, min_pause_s)
-        if final and offset == 0:  # a recording of at most max_s is one utterance, its pauses kept
+        if final and offset == 0 and whole_if_short:  # a recording of at most max_s is one utterance, its pauses kept
             cuts = [len(buffer)]
         elif final and len(buffer) <= high:
             cuts.append(len(buffer))

@@ -34,6 +34,7 @@ DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "default.onnx"  # p
 LANGUAGE_MODEL = Path(__file__).resolve().parent / "models" / "words.arpa.gz"  # `asr lm build`; package data
 PROVIDERS = {"cpu": "CPUExecutionProvider", "cuda": "CUDAExecutionProvider"}
 MAX_PIECE_S = 20.0  # longer recordings are cut at pauses into pieces of at most this length
+UTTERANCE_PAUSE_S = 0.5  # a pause this long ends an utterance (as `asr listen`'s endpointer hears it)
 GRAMMAR_BEAM = 32  # the smallest beam of the constrained search: long commands need it (BENCHMARKS.md)
 FREE_BEAM = 8  # the smallest beam of the free search that a grammar's confidence compares with
 LETTERS_THRESHOLD = 0.83  # a letter model's command confidence threshold (benchmarks/rejection.py)
@@ -85,12 +86,14 @@ class Transcript:
     words: list[dict] = field(default_factory=list)  # {"word", "start", "end", "confidence"}, seconds
     duration_s: float = 0.0
     latency_ms: float = 0.0  # from reading the audio to the decoded text
+    start_s: float = 0.0  # where it starts in the recording (an utterance of a longer one)
     command_text: str | None = None  # with a grammar: the best sentence it allows
     command_confidence: float = 0.0  # that sentence's likelihood ratio to the free transcript, in [0, 1]
     command_threshold: float = LETTERS_THRESHOLD  # below it, the command is rejected (the model's calibration)
 
     def to_dict(self) -> dict:
         return {"text": self.text, "confidence": round(self.confidence, 4), "words": self.words,
+                "start": round(self.start_s, 3), "end": round(self.start_s + self.duration_s, 3),
                 "duration_s": round(self.duration_s, 3), "latency_ms": round(self.latency_ms, 1)}  # fmt: skip
 
 
@@ -251,6 +254,24 @@ class Recognizer:
                   for start_s, piece in audio.split_at_pauses(blocks, max_s=MAX_PIECE_S, sr=sr)]  # fmt: skip
         duration = audio.duration_s(source) if not isinstance(source, np.ndarray) else len(source) / sr
         return self._transcript(pieces, duration, started)
+
+    def utterances(self, source: str | os.PathLike | np.ndarray) -> list[Transcript]:
+        """Every utterance of a recording (pieces of speech between pauses of UTTERANCE_PAUSE_S),
+        each transcribed on its own, with its start and duration; [] when there is no speech."""
+        started = time.perf_counter()
+        sr = self.info.sample_rate
+        if isinstance(source, np.ndarray):
+            blocks: Iterable[np.ndarray] = [np.asarray(source, dtype=np.float32)]
+        else:
+            blocks = audio.iter_blocks(source, block_s=MAX_PIECE_S, sr=sr)
+        found = []
+        for start_s, piece in audio.split_at_pauses(blocks, max_s=MAX_PIECE_S, min_pause_s=UTTERANCE_PAUSE_S, sr=sr,
+                                                    whole_if_short=False):  # fmt: skip
+            result = self._transcript([(start_s, self.log_probs([piece])[0])], len(piece) / sr, started)
+            result.start_s = start_s
+            found.append(result)
+            started = time.perf_counter()
+        return found
 
     def transcribe_batch(self, sources: list, batch_size: int = 16) -> list[Transcript]:
         """Many clips (paths or arrays), their pieces batched, length-sorted, for throughput.

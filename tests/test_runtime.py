@@ -322,6 +322,23 @@ def test_a_reminders_task_is_decoded_as_dictionary_words(tmp_path):
     assert heard["letters"]["task"] != "call the dentist"  # what the word list mends
 
 
+def test_a_recording_of_several_commands_gives_one_result_each(tmp_path, shipped):
+    """Three digits with a second of quiet between them: three utterances, each timed where it was
+    put, each its own intent; `asr transcribe --json` writes one line per utterance."""
+    gap = np.zeros(SAMPLE_RATE, dtype=np.float32)
+    clips = [load_audio(JACKSON[k]) for k in (3, 5, 7)]
+    onsets = np.cumsum([1.0] + [len(c) / SAMPLE_RATE + 1.0 for c in clips[:-1]])
+    path = tmp_path / "three.wav"
+    sf.write(path, np.concatenate([gap] + [x for c in clips for x in (c, gap)]), SAMPLE_RATE)
+    found = shipped.utterances(path)
+    assert len(found) == 3 and found[0].text == "three"
+    assert all(abs(u.start_s - onset) < 0.3 for u, onset in zip(found, onsets))
+    result = CliRunner().invoke(app, ["transcribe", str(path), "--json", "--now", "2026-11-24T15:00:00+00:00"])
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 0 and [line["intent"]["slots"]["value"] for line in lines] == [3, 5, 7]
+    assert all(line["path"] == str(path) and line["start"] < line["end"] for line in lines)
+
+
 def test_beam_search_agrees_with_greedy_on_clear_speech(recognizer):
     clips = [load_audio(c) for c in JACKSON[:10]]
     for log_probs in recognizer.log_probs(clips):
