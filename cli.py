@@ -287,6 +287,7 @@ def devices():
 def listen(
     model: Annotated[Path | None, typer.Option(help="an .onnx model from 'asr export' (default: the shipped one)")] = None,
     device: Annotated[str | None, typer.Option(help="input device index or name (see 'asr devices')")] = None,
+    output_device: Annotated[str | None, typer.Option(help="where due alarms chime (default: the system's output)")] = None,
     context: Annotated[Path | None, typer.Option(help="a context file (Rhino YAML) added to the built-in one")] = None,
     json_: Annotated[bool, typer.Option("--json", help="one JSON object per utterance")] = False,
     max_utterances: Annotated[int, typer.Option(help="stop after this many utterances (0: never)")] = 0,
@@ -297,12 +298,14 @@ def listen(
     store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
     threads: Annotated[int, typer.Option(help="inference threads (0: all cores)")] = 1,
 ):
-    """Listen to the microphone: each utterance's text and intent; reminders are stored and announced."""
+    """Listen to the microphone: each utterance's text and intent. Reminders, alarms and timers are
+    stored, and chime when due (say "stop" or "snooze" while one rings)."""
     from datetime import datetime
 
     with user_errors():
         from asr.datetimes import reference_time
         from asr.intents import active_grammar
+        from asr.chime import Ringer
         from asr.listen import Assistant, Endpointer, Heard, Microphone
         from asr.runtime import Recognizer
         from asr.store import ReminderStore
@@ -311,7 +314,7 @@ def listen(
         assistant = Assistant(
             Recognizer(model, threads=threads, grammar=grammar), grammar, ReminderStore(store),
             Endpointer(min_silence_ms=min_silence_ms, max_utterance_s=max_utterance_s),
-            threshold, tz,
+            threshold, tz, ringer=Ringer.open(int(output_device) if output_device and output_device.isdigit() else output_device),
         )  # fmt: skip
         mic = Microphone(int(device) if device and device.isdigit() else device)
     heard = 0
@@ -320,9 +323,10 @@ def listen(
             typer.echo(f"listening on '{mic.device_name}' ({mic.rate} Hz); Ctrl+C to stop", err=True)
             opened = datetime.now(reference_time(None, tz).tzinfo)  # stream time 0, to the microsecond
             for item in assistant.run(mic.blocks(), opened):
-                if not isinstance(item, Heard):  # a reminder, an alarm or a timer fell due
-                    typer.echo(json.dumps({item.kind: item.to_dict()}) if json_ else
-                               f"{item.kind}: {item.task or 'time is up'} (due {item.due})")  # fmt: skip
+                if not isinstance(item, Heard):  # a reminder, an alarm or a timer fell due: it rings
+                    rang_at = datetime.now(reference_time(None, tz).tzinfo).isoformat(timespec="milliseconds")
+                    typer.echo(json.dumps({item.kind: item.to_dict(), "rang_at": rang_at}) if json_ else
+                               f"{item.kind}: {item.task or 'time is up'} (due {item.due}); say stop or snooze")  # fmt: skip
                     continue
                 typer.echo(json.dumps(item.to_dict()) if json_ else f"{item.transcript.text!r}  -> "
                            f"{_intent_line(item.intent)}" + (f"\n  {item.action}" if item.action else ""))  # fmt: skip

@@ -118,6 +118,8 @@ context:
       - "what reminders do i have"
     command:
       - "$command:word"
+    snooze:
+      - "snooze (it, that, (the) [alarm, timer, reminder]) (for $asr.Duration:duration)"
     digit:
       - "$asr.Digit:value"
   slots:

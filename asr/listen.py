@@ -17,7 +17,7 @@ import queue
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import soxr
@@ -27,6 +27,7 @@ from asr.audio import SAMPLE_RATE
 from asr.datetimes import reference_time
 from asr.errors import ASRError
 from asr.intents import act, interpret
+from asr.chime import SNOOZE_S, Ringer
 from asr.store import Reminder, ReminderStore
 
 FRAME = SAMPLE_RATE * 30 // 1000  # samples per VAD frame: 30 ms
@@ -252,7 +253,8 @@ class Assistant:
     endpointer: Endpointer
     threshold: float | None = None  # None: the model's calibrated threshold
     tz: str | None = None  # IANA zone for "tomorrow at nine" (None: the machine's)
-    due_every_s: float = 1.0  # how often the store is asked for due reminders
+    due_every_s: float = 0.1  # how often the store is asked for due reminders (a timer rings this late at most)
+    ringer: Ringer = field(default_factory=Ringer)  # rings what falls due (default: silently)
     _early: tuple | None = field(default=None, init=False, repr=False)  # (start_s, samples, Transcript) of a pause
 
     def run(self, blocks: Iterable[np.ndarray | None], opened: datetime) -> Iterator[Heard | Reminder]:
@@ -261,14 +263,28 @@ class Assistant:
         for block in blocks:
             if time.monotonic() - checked >= self.due_every_s:
                 checked = time.monotonic()
-                for reminder in self.store.due(reference_time(None, self.tz)):
+                for reminder in self.store.due(datetime.now(timezone.utc)):  # to the millisecond, not the second
                     self.store.set_status(reminder.id, "done")
+                    self.ringer.start(reminder)
                     yield reminder
+            self.ringer.tick()
             for event in events([block], self.endpointer):
                 if event.kind == "pause":
                     self.prepare(event)
                 elif event.kind == "end":
                     yield self.understand(event, opened)
+
+    def answer_ringing(self, intent, now: datetime) -> str:
+        """"stop" or "snooze" said while something rings: stop it, or ring it again later (a
+        snooze is a new pending item, SNOOZE_S or the duration said from now). "" otherwise."""
+        if self.ringer.ringing is None or not (intent.intent == "snooze" or intent.slots.get("word") == "stop"):
+            return ""
+        item = self.ringer.stop()
+        if intent.intent != "snooze":
+            return f"stopped the {item.kind}"
+        again = now + timedelta(seconds=intent.slots.get("duration", SNOOZE_S))
+        self.store.add(item.task, again, f"snoozed: {item.said}", kind=item.kind)
+        return f"snoozed the {item.kind} until {again:%H:%M:%S}"
 
     def prepare(self, pause: Event) -> None:
         """Decode a pause event's audio ahead of its end."""
@@ -282,6 +298,6 @@ class Assistant:
             transcript = self.recognizer.transcribe(event.audio)
         now = reference_time(None, self.tz)
         intent = interpret(transcript, self.grammar, now, self.threshold)
-        action = act(intent, self.store, now) if intent.intent else ""
+        action = self.answer_ringing(intent, now) or (act(intent, self.store, now) if intent.intent else "")
         at = lambda s: (opened + timedelta(seconds=s)).isoformat(timespec="milliseconds")  # noqa: E731
         return Heard(transcript, intent, at(event.start_s), at(event.at_s), action)

@@ -62,7 +62,9 @@ class Reminder:
 def _utc(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("reminder times must be timezone-aware")
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    # To the millisecond: a timer of a few seconds must not ring early. Rows of older stores, to
+    # the second, still compare right: "12:00:02" sorts before "12:00:02.500".
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").removesuffix("+00:00")
 
 
 class ReminderStore:

@@ -236,3 +236,30 @@ def test_a_spoken_reminder_is_understood_and_stored_through_pulseaudio(virtual_m
     slots = {"task": "call mom", "datetime": nine}
     assert (heard["intent"]["intent"], heard["intent"]["slots"]) == ("set_reminder", slots), heard
     assert [(r.task, r.due) for r in ReminderStore(store).list()] == [("call mom", nine)]
+
+
+def test_a_due_timer_chimes_through_the_output_and_rings_after_its_time(virtual_microphone, tmp_path):
+    """A timer falls due while `asr listen` runs: one line says so (not before its time), and its
+    chime, played to the default output (the null sink), is recorded back from the sink's monitor."""
+    store, recording = tmp_path / "r.db", tmp_path / "chime.wav"
+    process = _listen(virtual_microphone, store, "--tz", "UTC")
+    _wait_until_listening(process)
+    due = datetime.now(timezone.utc) + timedelta(seconds=2)
+    ReminderStore(store).add("", due, "set a timer for two seconds", kind="timer")
+    recorder = subprocess.Popen(["parecord", "--device=asr_sink.monitor", "--file-format=wav", str(recording)],
+                                env=virtual_microphone)  # fmt: skip
+    rang = json.loads(process.stdout.readline())
+    time.sleep(1.0)  # the chime lasts 0.7 s
+    recorder.terminate()
+    recorder.wait(timeout=10)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert rang["timer"]["kind"] == "timer"
+    assert datetime.fromisoformat(rang["rang_at"]) >= due - timedelta(milliseconds=5)
+    audio, rate = sf.read(recording, dtype="float32", always_2d=True)
+    audio = audio[:, 0]
+    spectrum = np.abs(np.fft.rfft(audio))
+    freqs = np.fft.rfftfreq(len(audio), 1 / rate)
+    near = lambda f: spectrum[(freqs > f - 15) & (freqs < f + 15)].max()  # noqa: E731
+    assert np.abs(audio).max() > 0.05 and near(880.0) > 20 * np.median(spectrum) and near(1318.5) > 20 * np.median(spectrum)
