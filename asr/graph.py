@@ -33,7 +33,7 @@ from asr.grammar import TEXT_TYPE, Choice, Context, Macro, Word
 
 EPSILON = 0
 FREE_WORD_COST = 4.0  # each word of a free-text slot: fixed words win a tie, and a task is not over-split
-VERSION = 2  # of the graphs' construction: part of the cache key
+VERSION = 3  # of the graphs' construction: part of the cache key
 FST_MAGIC = (2125659606).to_bytes(4, "little")  # the first bytes of an OpenFst binary file
 
 
@@ -41,6 +41,22 @@ FST_MAGIC = (2125659606).to_bytes(4, "little")  # the first bytes of an OpenFst 
 class Graph:
     fst: kaldifst.StdVectorFst  # T ∘ L ∘ G
     words: tuple[str, ...]  # word id -> word; id 0 is epsilon
+    prons: dict[str, tuple[tuple[int, ...], ...]]  # word -> its pronunciations in the graph, as unit indices
+
+    def write_words(self, path: Path) -> None:
+        """The word table, a word and its pronunciations per line ("call\tK AO L|K AA L")."""
+        lines = (f"{w}\t{'|'.join(' '.join(phones.decode(p)) for p in self.prons.get(w, ()))}" for w in self.words)
+        path.write_text("\n".join(lines), "utf-8")
+
+    @staticmethod
+    def read_words(path: Path) -> tuple[tuple[str, ...], dict]:
+        words, prons = [], {}
+        for line in path.read_text("utf-8").split("\n"):
+            word, _, said = line.partition("\t")
+            words.append(word)
+            if said:
+                prons[word] = tuple(tuple(phones.encode(p.split())) for p in said.split("|"))
+        return tuple(words), prons
 
 
 @dataclass(frozen=True)
@@ -75,12 +91,13 @@ def ctc_topology(units: int, disambiguation: int = 0) -> kaldifst.StdVectorFst:
 
 
 def lexicon_fst(words: tuple[str, ...], lexicon: phones.Lexicon,
-                optional: frozenset = frozenset()) -> tuple[kaldifst.StdVectorFst, int]:  # fmt: skip
+                optional: frozenset = frozenset()) -> tuple[kaldifst.StdVectorFst, int, dict]:  # fmt: skip
     """L: phones -> words, every pronunciation of each word, words one after another; and the
     number of disambiguation symbols it uses. Each pronunciation ends in a symbol #k (the k-th
     word said that way), so homophones and a word that is another's first phones stay apart
-    and L ∘ G can be determinized; #0 passes G's backoff (lm.BACKOFF) through. A word of
-    `optional` with no pronunciation is left out; any other raises, naming the fix."""
+    and L ∘ G can be determinized; #0 passes G's backoff (lm.BACKOFF) through. Also returns each
+    word's pronunciations (unit indices). A word of `optional` with no pronunciation is left
+    out; any other raises, naming the fix."""
     fst = kaldifst.StdVectorFst()
     start = fst.add_state()
     fst.start = start
@@ -88,6 +105,7 @@ def lexicon_fst(words: tuple[str, ...], lexicon: phones.Lexicon,
     phone_ids = {p: i for i, p in enumerate(phones.UNITS)}
     first = len(phones.UNITS)  # #0; #k is first + k
     said: dict[tuple[str, ...], int] = {}
+    found: dict[str, tuple[tuple[int, ...], ...]] = {}
     for word_id, word in enumerate(words[1:], start=1):
         if word == lm.BACKOFF:
             fst.add_arc(state=start, arc=kaldifst.StdArc(ilabel=first, olabel=word_id, weight=0, nextstate=start))
@@ -98,6 +116,7 @@ def lexicon_fst(words: tuple[str, ...], lexicon: phones.Lexicon,
             if word in optional:
                 continue
             raise
+        found[word] = tuple(tuple(phone_ids[p] for p in pron) for pron in prons)
         for pron in prons:
             said[pron] = k = said.get(pron, 0) + 1
             state = start
@@ -106,7 +125,7 @@ def lexicon_fst(words: tuple[str, ...], lexicon: phones.Lexicon,
                 fst.add_arc(state=state, arc=kaldifst.StdArc(ilabel=symbol, olabel=word_id if i == 0 else EPSILON,
                                                              weight=0, nextstate=nextstate))  # fmt: skip
                 state = nextstate
-    return fst, 1 + max(said.values(), default=0)
+    return fst, 1 + max(said.values(), default=0), found
 
 
 def compile_graph(G: kaldifst.StdVectorFst, words: tuple[str, ...], lexicon: phones.Lexicon,
@@ -114,7 +133,7 @@ def compile_graph(G: kaldifst.StdVectorFst, words: tuple[str, ...], lexicon: pho
     """T ∘ det(L ∘ G) for a word acceptor G whose labels index `words` (its backoff and other
     epsilon-like arcs labelled lm.BACKOFF). Determinizing L ∘ G turns the many words that may
     follow a state into one tree of phones: the search expands a few arcs per frame, not one per word."""
-    L, disambiguation = lexicon_fst(words, lexicon, optional)
+    L, disambiguation, prons = lexicon_fst(words, lexicon, optional)
     kaldifst.arcsort(L, sort_type="olabel")
     kaldifst.arcsort(G, sort_type="ilabel")
     LG = kaldifst.compose(L, G)
@@ -130,7 +149,7 @@ def compile_graph(G: kaldifst.StdVectorFst, words: tuple[str, ...], lexicon: pho
     TLG = kaldifst.compose(T, LG)
     kaldifst.connect(TLG)
     kaldifst.arcsort(TLG, sort_type="ilabel")
-    return Graph(kaldifst.StdVectorFst(TLG), words)
+    return Graph(kaldifst.StdVectorFst(TLG), words, prons)
 
 
 class _Acceptor:
@@ -304,13 +323,13 @@ def cached(key: str, build: Callable[[], Graph]) -> Graph:
             intact = f.read(4) == FST_MAGIC  # else OpenFst's reader prints to stderr and gives None
         fst = kaldifst.StdVectorFst.read(str(fst_path)) if intact else None
         if fst is not None:
-            return Graph(fst, tuple(words_path.read_text("utf-8").split("\n")))
+            return Graph(fst, *Graph.read_words(words_path))
     except (OSError, UnicodeDecodeError):
         pass  # no entry, or a damaged one: build it below
     graph = build()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for path, write in ((words_path, lambda p: p.write_text("\n".join(graph.words), "utf-8")),
+        for path, write in ((words_path, graph.write_words),
                             (fst_path, lambda p: graph.fst.write(str(p)))):  # fmt: skip
             tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
             write(tmp)
@@ -324,11 +343,11 @@ BLANK_SKIP = 0.95  # frames the model is this sure are blank are not searched (t
 MAX_ACTIVE, BEAM = 500, 10.0  # the search's pruning: measured to cost no words and save 10x (BENCHMARKS.md)
 
 
-def decode(graph: Graph, log_probs: np.ndarray, lexicon: phones.Lexicon, max_active: int = MAX_ACTIVE,
-           beam: float = BEAM, require_final: bool = True) -> Decoded | None:  # fmt: skip
-    """The best path of the graph for (frames, units) log-probs: its words with their frame spans
-    (`lexicon`: the graph's). None when no complete sentence survives (with `require_final`), or
-    nothing at all does. Frames that are surely blank are skipped, then given back as blanks."""
+def decode(graph: Graph, log_probs: np.ndarray, max_active: int = MAX_ACTIVE, beam: float = BEAM,
+           require_final: bool = True) -> Decoded | None:  # fmt: skip
+    """The best path of the graph for (frames, units) log-probs: its words with their frame spans.
+    None when no complete sentence survives (with `require_final`), or nothing at all does.
+    Frames that are surely blank are skipped, then given back as blanks."""
     kept = np.flatnonzero(log_probs[:, 0] < np.log(BLANK_SKIP))  # (frames searched,)
     decoder = FasterDecoder(graph.fst, FasterDecoderOptions(max_active=max_active, beam=beam))
     decoder.decode(DecodableCtc(np.ascontiguousarray(log_probs[kept], dtype=np.float32)))
@@ -342,7 +361,7 @@ def decode(graph: Graph, log_probs: np.ndarray, lexicon: phones.Lexicon, max_act
     alignment[kept[: len(searched)]] = searched
     acoustic_cost -= float(log_probs[np.setdiff1d(np.arange(len(log_probs)), kept), 0].sum())  # the skipped blanks
     said = _phones_said(alignment.tolist())
-    return Decoded(words, word_spans(words, said, lexicon), alignment.tolist(), len(said), graph_cost, acoustic_cost)
+    return Decoded(words, word_spans(words, said, graph.prons), alignment.tolist(), len(said), graph_cost, acoustic_cost)
 
 
 def _read_path(text: str, words: tuple[str, ...]) -> tuple[list[str], list[int], float, float]:
@@ -376,11 +395,11 @@ def _phones_said(alignment: list[int]) -> list[tuple[int, int, int]]:
     return said
 
 
-def word_spans(words: list[str], said: list[tuple[int, int, int]], lexicon: phones.Lexicon) -> list[tuple[int, int]]:
+def word_spans(words: list[str], said: list[tuple[int, int, int]], prons_of: dict) -> list[tuple[int, int]]:
     """Each word's frames, from its first phone to one past its last: the phones said, cut into
-    one pronunciation per word. (The determinized graph writes a word where it becomes certain,
-    not where it starts, so the spans come from the phones.)"""
-    prons = [{tuple(phones.encode(list(p))) for p in lexicon.pronunciations(w)} for w in words]
+    one pronunciation per word (`prons_of`: Graph.prons). (The determinized graph writes a word
+    where it becomes certain, not where it starts, so the spans come from the phones.)"""
+    prons = [prons_of[w] for w in words]
     units = tuple(u for u, _, _ in said)
     cuts: dict[tuple[int, int], list[int] | None] = {}
 
@@ -396,7 +415,7 @@ def word_spans(words: list[str], said: list[tuple[int, int, int]], lexicon: phon
         return cuts[(w, at)]
 
     ends = cut(0, 0)
-    if ends is None or not said:  # not one pronunciation per word (a user lexicon changed since): share evenly
+    if ends is None or not said:  # two like phones merged where a skipped blank parted them: share evenly
         ends = [round(len(said) * (k + 1) / max(len(words), 1)) for k in range(len(words))]
     starts = [0, *ends[:-1]]
     return [(said[a][1], said[max(b - 1, a)][2]) if said else (0, 0) for a, b in zip(starts, ends)]

@@ -151,7 +151,6 @@ class Recognizer:
             raise ASRError(f"'{path}' takes inputs {sorted(names)}, not audio and audio_lengths; export it again")
         if self.info.units == "phones":
             self.lexicon = lexicon or phones.Lexicon()
-            phones.cmudict_entries()  # read now (about a second), not on the first utterance
             self.open_graph = graph.compile_lm(LANGUAGE_MODEL, self.lexicon)
             self.command_graph = None
             if grammar is not None:
@@ -206,10 +205,10 @@ class Recognizer:
         grammar its best sentence. That sentence's confidence is exp((its acoustic log-prob - the
         best path's) / its phones): the per-phone likelihood ratio of the best allowed sentence to
         the best phones the model heard, whatever their words."""
-        free = _hypothesis(graph.decode(self.open_graph, log_probs, self.lexicon, require_final=False), log_probs)
+        free = _hypothesis(graph.decode(self.open_graph, log_probs, require_final=False), log_probs)
         if self.command_graph is None:
             return free, None
-        decoded = graph.decode(self.command_graph, log_probs, self.lexicon)
+        decoded = graph.decode(self.command_graph, log_probs)
         if decoded is None:
             return free, None
         allowed = _hypothesis(decoded, log_probs)

@@ -47,13 +47,13 @@ def main():
         refs_phones.append(vocab.reference(u.text, "phones"))
         hyps_phones.append(vocab.readable(ctc.best_path(log_probs), "phones"))
         started = time.perf_counter()
-        found = graph.decode(recognizer.open_graph, log_probs, recognizer.lexicon, require_final=False)
+        found = graph.decode(recognizer.open_graph, log_probs, require_final=False)
         open_ms.append(1000 * (time.perf_counter() - started))
         refs.append(u.text)
         hyps.append(" ".join(found.words) if found else "")
         if recognizer.command_graph is not None:
             started = time.perf_counter()
-            graph.decode(recognizer.command_graph, log_probs, recognizer.lexicon)
+            graph.decode(recognizer.command_graph, log_probs)
             context_ms.append(1000 * (time.perf_counter() - started))
     per = error_rates(refs_phones, hyps_phones)["wer"]
     wer = error_rates(refs, hyps)["wer"]

@@ -31,19 +31,19 @@ def posteriors(said: list[str], frames: int = 3, floor: float = 1e-4) -> np.ndar
 
 @pytest.mark.parametrize("sentence", SENTENCES)
 def test_each_sentence_is_decoded_from_its_phones(grammar, lexicon, sentence):
-    decoded = graph.decode(grammar, posteriors(lexicon.phones(sentence)), lexicon)
+    decoded = graph.decode(grammar, posteriors(lexicon.phones(sentence)))
     assert decoded.words == sentence.split() and decoded.cost < 1.0
 
 
 def test_every_pronunciation_of_a_word_is_in_the_graph(grammar, lexicon):
     for said in (["R", "IY", "D", "DH", "AH", "N", "UW", "Z"], ["R", "EH", "D", "DH", "AH", "N", "UW", "Z"]):
-        assert graph.decode(grammar, posteriors(said), lexicon).words == ["read", "the", "news"]
+        assert graph.decode(grammar, posteriors(said)).words == ["read", "the", "news"]
 
 
 def test_speech_outside_the_grammar_is_forced_to_a_sentence_at_a_high_cost(grammar, lexicon):
-    decoded = graph.decode(grammar, posteriors(lexicon.phones("call mum")), lexicon)  # "mum": not in the grammar
+    decoded = graph.decode(grammar, posteriors(lexicon.phones("call mum")))  # "mum": not in the grammar
     assert decoded.words == ["call", "mom"] and decoded.cost > 10
-    assert graph.decode(grammar, posteriors(lexicon.phones("call mom")), lexicon).cost < decoded.cost
+    assert graph.decode(grammar, posteriors(lexicon.phones("call mom"))).cost < decoded.cost
 
 
 def test_the_ctc_topology_outputs_a_class_once_however_long_it_lasts():
@@ -90,20 +90,20 @@ def context_graph(lexicon, cache):
 @pytest.mark.parametrize("sentence", ["i want a large coffee", "give me small hot chocolate please",
                                       "remind me to feed the cat", "remind me to call mom"])  # fmt: skip
 def test_a_context_decodes_its_sentences_slots_macros_and_free_text(context_graph, lexicon, sentence):
-    decoded = graph.decode(context_graph, posteriors(lexicon.phones(sentence)), lexicon)
+    decoded = graph.decode(context_graph, posteriors(lexicon.phones(sentence)))
     assert decoded.words == sentence.split() and decoded.acoustic_cost < 1.0
 
 
 def test_free_text_words_cost_more_than_fixed_ones(context_graph, lexicon):
-    fixed = graph.decode(context_graph, posteriors(lexicon.phones("i want a large coffee")), lexicon)
-    free = graph.decode(context_graph, posteriors(lexicon.phones("remind me to feed the cat")), lexicon)
+    fixed = graph.decode(context_graph, posteriors(lexicon.phones("i want a large coffee")))
+    free = graph.decode(context_graph, posteriors(lexicon.phones("remind me to feed the cat")))
     assert fixed.graph_cost == pytest.approx(0.0, abs=1e-4)
     assert free.graph_cost == pytest.approx(3 * graph.FREE_WORD_COST, abs=1e-3)
 
 
 def test_word_spans_follow_the_phones(context_graph, lexicon):
     said = lexicon.phones("give me small coffee")
-    decoded = graph.decode(context_graph, posteriors(said), lexicon)
+    decoded = graph.decode(context_graph, posteriors(said))
     # posteriors(): a leading blank, then each phone 3 frames and a blank
     assert decoded.spans[0] == (1, 12)  # "give", G IH V: frames 1-3, 5-7, 9-11
     assert decoded.phones == len(said) and len(decoded.alignment) == len(posteriors(said))
@@ -117,7 +117,7 @@ def test_compiled_graphs_are_cached_by_content(context_graph, lexicon, cache):
     assert again.words == context_graph.words and sorted(cache.glob("*.fst")) == files
     files[0].write_bytes(b"damaged")  # a damaged entry is rebuilt, not trusted
     rebuilt = graph.compile_context(load_context(CONTEXT, "coffee.yaml"), None, ("call", "mom", "feed", "the", "cat"), lexicon)
-    assert graph.decode(rebuilt, posteriors(lexicon.phones("i want a large coffee")), lexicon).words[-1] == "coffee"
+    assert graph.decode(rebuilt, posteriors(lexicon.phones("i want a large coffee"))).words[-1] == "coffee"
     other = load_context(CONTEXT.replace("coffee,", "tea,"), "tea.yaml")
     graph.compile_context(other, None, ("call", "mom", "feed", "the", "cat"), lexicon)
     assert len(list(cache.glob("*.fst"))) == 2
@@ -130,7 +130,7 @@ def test_the_language_model_graph_transcribes_open_speech(lexicon, cache, tmp_pa
     lm.write_arpa(lm.count(["call mom now", "feed the cat", "the cat is here"], vocabulary=["dog"]), path)
     open_graph = graph.compile_lm(path, lexicon)
     for sentence in ("feed the cat", "call the dog", "the dog is here"):
-        assert graph.decode(open_graph, posteriors(lexicon.phones(sentence)), lexicon).words == sentence.split()
+        assert graph.decode(open_graph, posteriors(lexicon.phones(sentence))).words == sentence.split()
 
 
 def test_a_fixed_word_without_a_pronunciation_is_refused_with_the_fix(cache, tmp_path):
