@@ -40,7 +40,7 @@ SHARED_PHRASINGS = Path(os.environ.get("ASR_SHARED_DATA", Path(__file__).resolve
 # Share of each built-in intent among the commands: the long requests most, since the words and
 # digits have kinds of their own.
 INTENTS = {"set_reminder": 0.35, "set_alarm": 0.15, "set_timer": 0.15, "cancel_reminder": 0.1, "list_reminders": 0.05,
-           "command": 0.1, "digit": 0.1}  # fmt: skip
+           "command": 0.08, "snooze": 0.02, "digit": 0.1}  # fmt: skip
 EVERYDAY_SLOTS = 0.6  # share of commands whose date-times and durations come from the everyday phrase lists
 DIGITS = "zero one two three four five six seven eight nine".split()
 _TASK_AFTER = re.compile(r"\bremind(?:er)?(?: me)? to (.+)")  # "... remind me to <task> [at five]"
