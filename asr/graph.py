@@ -33,7 +33,7 @@ from asr.grammar import TEXT_TYPE, Choice, Context, Macro, Word
 
 EPSILON = 0
 FREE_WORD_COST = 4.0  # each word of a free-text slot: fixed words win a tie, and a task is not over-split
-VERSION = 4  # of the graphs' construction: part of the cache key
+VERSION = 5  # of the graphs' construction: part of the cache key
 FST_MAGIC = (2125659606).to_bytes(4, "little")  # the first bytes of an OpenFst binary file
 
 

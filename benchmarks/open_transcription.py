@@ -31,11 +31,14 @@ def main():
     parser.add_argument("--data", default="data/manifests/librispeech_dev.jsonl")
     parser.add_argument("--limit", type=int, default=0, help="every k-th clip so that about this many remain")
     parser.add_argument("--context-timing", action="store_true", help="time the built-in context's search too")
+    parser.add_argument("--lm", default=None, help="an ARPA file to decode with instead of the shipped one")
     args = parser.parse_args()
 
     recognizer = Recognizer(args.model, threads=1, grammar=active_grammar() if args.context_timing else None)
     if recognizer.info.units != "phones":
         raise SystemExit(f"{args.model} is a {recognizer.info.units} model; this benchmark is for phone models")
+    if args.lm:
+        recognizer.open_graph = graph.compile_lm(args.lm, recognizer.lexicon)
     utterances = read_manifest(args.data)
     if args.limit and len(utterances) > args.limit:
         utterances = utterances[:: -(-len(utterances) // args.limit)]

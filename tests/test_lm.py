@@ -69,7 +69,7 @@ def test_a_bad_arpa_line_names_the_file_and_line(tmp_path):
 
 
 def test_the_acceptor_prefers_what_the_text_said():
-    fst, words = lm.g_fst(lm.count(TEXT))
+    fst, words = lm.g_fst(lm.count(TEXT), weight=1.0)
     kaldifst.arcsort(fst, sort_type="olabel")
     ids = {w: i for i, w in enumerate(words)}
 
