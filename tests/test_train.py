@@ -265,5 +265,5 @@ def test_a_phone_model_learns_the_keywords_phones(twenty, tmp_path):
 
 
 def test_a_checkpoint_from_before_units_loads_as_letters():
-    ckpt = checkpoint.load_checkpoint(ROOT / "export" / "default.pt")  # saved with vocab_size, no units
+    ckpt = checkpoint.load_checkpoint(ROOT / "export" / "letters.pt")  # saved with vocab_size, no units
     assert "vocab_size" in ckpt["model_config"] and checkpoint.build_model(ckpt).config.units == "letters"
