@@ -90,6 +90,7 @@ class Transcript:
     command_text: str | None = None  # with a grammar: the best sentence it allows
     command_confidence: float = 0.0  # that sentence's likelihood ratio to the free transcript, in [0, 1]
     command_threshold: float = LETTERS_THRESHOLD  # below it, the command is rejected (the model's calibration)
+    open_words: bool = False  # `text` is words of a lexicon (a phone model's graph), not spelled letters
 
     def to_dict(self) -> dict:
         return {"text": self.text, "confidence": round(self.confidence, 4), "words": self.words,
@@ -232,7 +233,7 @@ class Recognizer:
             ]
         confidence = float(np.exp(np.average(np.log(np.maximum(confidences, 1e-30)), weights=frames))) if frames else 0.0
         result = Transcript(" ".join(w["word"] for w in words), confidence, words, duration_s,
-                            command_threshold=self.command_threshold)  # fmt: skip
+                            command_threshold=self.command_threshold, open_words=self.info.units == "phones")  # fmt: skip
         if self.grammar is not None:  # a recording in several pieces is rarely one command: the weakest decides
             found = [c for c in commands if c is not None]
             result.command_text = " ".join(c.text for c in found) if len(found) == len(commands) else None

@@ -130,3 +130,19 @@ def test_speech_outside_the_grammar_is_read_from_its_open_words(grammar):
         "set_alarm", {"datetime": "2026-11-24T17:00:00-05:00"})  # fmt: skip
     weak = Transcript("the cat sat on the mat", 0.9, command_text="stop", command_confidence=0.2)
     assert interpret(weak, grammar, NOW).reason.startswith("rejected: confidence 0.20")
+
+
+def test_a_phone_models_open_words_give_a_requests_task(grammar):
+    """When the grammar's sentence and the open words say the same request, a phone model's open
+    words (a bigram graph's) give the task; a letter model's spelled transcript does not."""
+    from asr.intents import interpret
+    from asr.runtime import Transcript
+
+    said = dict(command_text="remind me to mechanic at nine tomorrow", command_confidence=0.9)
+    words = Transcript("remind me to make pancakes at nine tomorrow", 0.9, open_words=True, **said)
+    spelled = Transcript("remind me to make pancakes at nine tomorrow", 0.9, open_words=False, **said)
+    assert interpret(words, grammar, NOW).slots["task"] == "make pancakes"
+    assert interpret(words, grammar, NOW).confidence == 0.9
+    assert interpret(spelled, grammar, NOW).slots["task"] == "mechanic"
+    other = Transcript("set a timer for ten minutes", 0.9, open_words=True, **said)  # another request: the grammar's
+    assert interpret(other, grammar, NOW).slots["task"] == "mechanic"
