@@ -263,3 +263,26 @@ def test_a_due_timer_chimes_through_the_output_and_rings_after_its_time(virtual_
     freqs = np.fft.rfftfreq(len(audio), 1 / rate)
     near = lambda f: spectrum[(freqs > f - 15) & (freqs < f + 15)].max()  # noqa: E731
     assert np.abs(audio).max() > 0.05 and near(880.0) > 20 * np.median(spectrum) and near(1318.5) > 20 * np.median(spectrum)
+
+
+def test_saying_stop_while_a_timer_rings_stops_it(tmp_path):
+    """A timer falls due and rings; a real speaker (a dev speaker of Speech Commands) says "stop":
+    the listen loop stops the ringing and says so, and "stop" said when nothing rings is a command."""
+    from asr.chime import Ringer
+    from asr.intents import active_grammar
+    from asr.listen import Assistant, Heard
+    from asr.runtime import Recognizer
+    from tests.conftest import SC
+
+    store = ReminderStore(tmp_path / "r.db")
+    opened = datetime.now(timezone.utc)
+    store.add("", opened - timedelta(seconds=1), "set a timer for a minute", kind="timer")
+    grammar = active_grammar()
+    assistant = Assistant(Recognizer(threads=1, grammar=grammar), grammar, store, Endpointer(min_silence_ms=400),
+                          tz="UTC", ringer=Ringer())  # fmt: skip
+    signal, _ = _recording(SC / "stop" / "1acc97de_nohash_0.wav", SC / "stop" / "1acc97de_nohash_1.wav")
+    items = list(assistant.run(_blocks(signal), opened))
+    assert isinstance(items[0], Reminder) and items[0].kind == "timer"
+    first, second = items[1:]
+    assert isinstance(first, Heard) and first.action == "stopped the timer" and assistant.ringer.ringing is None
+    assert second.intent.slots == {"word": "stop"} and second.action == ""
