@@ -289,6 +289,8 @@ def compile_lm(path: str | os.PathLike, lexicon: phones.Lexicon) -> Graph:
     """The open-vocabulary decoding graph of an ARPA bigram model; cached. Words without a
     pronunciation are left out."""
     path = Path(path)
+    if not path.is_file():
+        raise ASRError(f"language model '{path}' not found; build one with 'asr lm build --out {path}'")
     key = repr((VERSION, "lm", hashlib.sha256(path.read_bytes()).hexdigest(), lexicon.key()))
 
     def build() -> Graph:

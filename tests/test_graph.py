@@ -148,3 +148,8 @@ def test_a_context_with_no_speakable_sentence_is_refused(lexicon, cache):
     context = load_context('context:\n  expressions:\n    note:\n      - "$asr.Text:text"\n', "note.yaml")
     with pytest.raises(ASRError, match="empty graph"):
         graph.compile_context(context, None, (), lexicon)
+
+
+def test_a_missing_language_model_is_one_line_with_the_fix(lexicon, tmp_path):
+    with pytest.raises(ASRError, match="not found; build one with 'asr lm build"):
+        graph.compile_lm(tmp_path / "none.arpa", lexicon)
