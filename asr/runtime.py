@@ -241,17 +241,19 @@ class Recognizer:
         result.latency_ms = (time.perf_counter() - started) * 1000
         return result
 
+    def _blocks(self, source: str | os.PathLike | np.ndarray) -> Iterable[np.ndarray]:
+        """A file read in blocks of MAX_PIECE_S (any length, bounded memory), or an array whole."""
+        if isinstance(source, np.ndarray):
+            return [np.asarray(source, dtype=np.float32)]
+        return audio.iter_blocks(source, block_s=MAX_PIECE_S, sr=self.info.sample_rate)
+
     def transcribe(self, source: str | os.PathLike | np.ndarray) -> Transcript:
         """A file (any format, rate, channels; read in blocks, so any length) or a mono float32
         array at the model's rate. The audio is cut at its pauses and each piece decoded."""
         started = time.perf_counter()
         sr = self.info.sample_rate
-        if isinstance(source, np.ndarray):
-            blocks: Iterable[np.ndarray] = [np.asarray(source, dtype=np.float32)]
-        else:
-            blocks = audio.iter_blocks(source, block_s=MAX_PIECE_S, sr=sr)
         pieces = [(start_s, self.log_probs([piece])[0])
-                  for start_s, piece in audio.split_at_pauses(blocks, max_s=MAX_PIECE_S, sr=sr)]  # fmt: skip
+                  for start_s, piece in audio.split_at_pauses(self._blocks(source), max_s=MAX_PIECE_S, sr=sr)]  # fmt: skip
         duration = audio.duration_s(source) if not isinstance(source, np.ndarray) else len(source) / sr
         return self._transcript(pieces, duration, started)
 
@@ -260,13 +262,9 @@ class Recognizer:
         each transcribed on its own, with its start and duration; [] when there is no speech."""
         started = time.perf_counter()
         sr = self.info.sample_rate
-        if isinstance(source, np.ndarray):
-            blocks: Iterable[np.ndarray] = [np.asarray(source, dtype=np.float32)]
-        else:
-            blocks = audio.iter_blocks(source, block_s=MAX_PIECE_S, sr=sr)
         found = []
-        for start_s, piece in audio.split_at_pauses(blocks, max_s=MAX_PIECE_S, min_pause_s=UTTERANCE_PAUSE_S, sr=sr,
-                                                    whole_if_short=False):  # fmt: skip
+        for start_s, piece in audio.split_at_pauses(self._blocks(source), max_s=MAX_PIECE_S, min_pause_s=UTTERANCE_PAUSE_S,
+                                                    sr=sr, whole_if_short=False):  # fmt: skip
             result = self._transcript([(start_s, self.log_probs([piece])[0])], len(piece) / sr, started)
             result.start_s = start_s
             found.append(result)
