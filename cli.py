@@ -66,8 +66,8 @@ def data_download(
     """Download, verify and extract a corpus (resumable), then write its manifests; or fetch the
     Kokoro TTS model."""
     with user_errors():
-        from asr import corpora, download
-        from asr.manifest import write_manifest
+        from asr.data import corpora, download
+        from asr.data.manifest import write_manifest
 
         if name == "kokoro":
             found = download.fetch_kokoro(root, source, url, index_url)
@@ -96,7 +96,7 @@ def data_prepare_shared(
 ):
     """Write speaker-disjoint train/dev manifests for the real recordings in ../shared/data."""
     with user_errors():
-        from asr.corpora import prepare_shared
+        from asr.data.corpora import prepare_shared
 
         counts = prepare_shared(shared, out, dev_percent)
         typer.echo("wrote " + ", ".join(f"{out}/{name}.jsonl ({n})" for name, n in counts.items()))
@@ -122,7 +122,7 @@ def data_synth(
 ):
     """Synthesize speech with Kokoro, espeak-ng, festival and flite (resumable: rerun to continue)."""
     with user_errors():
-        from asr.train.synth import KokoroFiles, synthesize
+        from asr.data.synth import KokoroFiles, synthesize
 
         if n < 1 or workers < 1:
             raise ASRError("--n and --workers must be at least 1")
@@ -160,7 +160,7 @@ def evaluate(
 ):
     """Score a checkpoint: CER, WER, accuracy per source and word, Speech Commands 12-class accuracy."""
     with user_errors():
-        from asr import metrics
+        from asr.data import metrics
         from asr.train.checkpoint import build_model, load_checkpoint
         from asr.train.data import read_manifests
         from asr.train.evaluate import transcribe
@@ -168,7 +168,7 @@ def evaluate(
         model = build_model(load_checkpoint(checkpoint))
         utterances = read_manifests(data)
         hyps = transcribe(model, utterances, batch_size, progress=True)
-        from asr import vocab
+        from asr.runtime import vocab
 
         refs = [vocab.reference(u.text, model.config.units) for u in utterances]
         report = metrics.report(refs, hyps, [u.source for u in utterances])
@@ -239,8 +239,8 @@ def transcribe(
     Each utterance (speech between pauses of half a second) is one result: --json gives one line each."""
     with user_errors():
         from asr.audio import expand_paths
-        from asr.datetimes import reference_time
-        from asr.intents import active_grammar, interpret
+        from asr.commands.datetimes import reference_time
+        from asr.commands.intents import active_grammar, interpret
         from asr.runtime import Recognizer
 
         grammar = active_grammar(context)
@@ -274,7 +274,7 @@ def transcribe(
 def devices():
     """Input devices, with the index and name --device takes and their native rate."""
     with user_errors():
-        from asr.listen import input_devices
+        from asr.app.listen import input_devices
 
         found = input_devices()
         if not found:
@@ -303,12 +303,12 @@ def listen(
     from datetime import datetime
 
     with user_errors():
-        from asr.datetimes import reference_time
-        from asr.intents import active_grammar
-        from asr.chime import Ringer
-        from asr.listen import Assistant, Endpointer, Heard, Microphone
+        from asr.commands.datetimes import reference_time
+        from asr.commands.intents import active_grammar
+        from asr.app.chime import Ringer
+        from asr.app.listen import Assistant, Endpointer, Heard, Microphone
         from asr.runtime import Recognizer
-        from asr.store import ReminderStore
+        from asr.app.store import ReminderStore
 
         grammar = active_grammar(context)
         assistant = Assistant(
@@ -358,8 +358,8 @@ def intent(
 ):
     """Find the intent and slots of a typed command (no audio)."""
     with user_errors():
-        from asr.datetimes import reference_time
-        from asr.intents import active_grammar, understand
+        from asr.commands.datetimes import reference_time
+        from asr.commands.intents import active_grammar, understand
 
         moment = reference_time(now, tz)
         result = understand(text, active_grammar(context), moment)
@@ -370,8 +370,8 @@ def intent(
 
 
 def _act(intent, store_path: Path | None, now) -> str:
-    from asr.intents import act
-    from asr.store import ReminderStore
+    from asr.commands.intents import act
+    from asr.app.store import ReminderStore
 
     store = ReminderStore(store_path)
     try:
@@ -388,7 +388,7 @@ def reminders_list(
 ):
     """Pending reminders, soonest first."""
     with user_errors():
-        from asr.store import ReminderStore
+        from asr.app.store import ReminderStore
 
         reminders = ReminderStore(store).list(include_finished=all_)
     _print_reminders(reminders, json_)
@@ -401,7 +401,7 @@ def reminders_cancel(
 ):
     """Cancel one reminder."""
     with user_errors():
-        from asr.store import ReminderStore
+        from asr.app.store import ReminderStore
 
         reminder = ReminderStore(store).set_status(reminder_id, "cancelled")
     typer.echo(f"reminder {reminder.id} cancelled: {reminder.task}")
@@ -417,8 +417,8 @@ def reminders_due(
 ):
     """Pending reminders whose time has come."""
     with user_errors():
-        from asr.datetimes import reference_time
-        from asr.store import ReminderStore
+        from asr.commands.datetimes import reference_time
+        from asr.app.store import ReminderStore
 
         reminders_store = ReminderStore(store)
         reminders = reminders_store.due(reference_time(now, tz))
@@ -461,9 +461,9 @@ def lm_build(
 ):
     """Count the word bigram model of open transcription from the text here (asr/lm.py)."""
     with user_errors():
-        from asr import lm
-        from asr.builtin import english_words
-        from asr.train.texts import lm_sentences
+        from asr.runtime import lm
+        from asr.commands.builtin import english_words
+        from asr.data.texts import lm_sentences
 
         model = lm.count(lm_sentences(manifest, commands, seed), vocabulary=english_words())
         lm.write_arpa(model, out)
@@ -478,7 +478,7 @@ def lexicon_add(
 ):
     """Add a pronunciation: it is used before CMUdict's and the G2P's for that word."""
     with user_errors():
-        from asr.phones import Lexicon
+        from asr.runtime.phones import Lexicon
 
         entry = Lexicon(lexicon).add(word, phones)
         typer.echo(f"{word.lower()}: {' '.join(entry)}")
@@ -491,7 +491,7 @@ def lexicon_show(
 ):
     """Each word's pronunciations, and where they come from."""
     with user_errors():
-        from asr.phones import Lexicon, cmudict_entries
+        from asr.runtime.phones import Lexicon, cmudict_entries
 
         found = Lexicon(lexicon)
         for word in words:
@@ -510,10 +510,10 @@ def context_show(
     with user_errors():
         import numpy as np
 
-        from asr.builtin import commands_context
-        from asr.grammar import read_context
-        from asr.intents import active_grammar
-        from asr.requests import INTENTS as REQUESTS
+        from asr.commands.builtin import commands_context
+        from asr.commands.grammar import read_context
+        from asr.commands.intents import active_grammar
+        from asr.commands.requests import INTENTS as REQUESTS
 
         grammar = active_grammar(context)
         intents = read_context(context).expressions if context else commands_context().expressions
@@ -540,10 +540,10 @@ def serve(
     with user_errors():
         import asyncio
 
-        from asr.datetimes import reference_time
-        from asr.intents import active_grammar
+        from asr.commands.datetimes import reference_time
+        from asr.commands.intents import active_grammar
         from asr.runtime import Recognizer
-        from asr.serve import Service, serve
+        from asr.app.serve import Service, serve
 
         if not uri.startswith(("tcp://", "unix://")):
             raise ASRError(f"--uri {uri!r} is neither tcp://HOST:PORT nor unix://PATH")

@@ -15,11 +15,11 @@ import os
 import tempfile
 import time
 
-from asr import graph
-from asr.builtin import commands_context, compile_context, english_words, types_context
-from asr.grammar import load_context
-from asr.intents import merge
-from asr.phones import Lexicon
+from asr.runtime import graph
+from asr.commands.builtin import commands_context, compile_context, english_words, types_context
+from asr.commands.grammar import load_context
+from asr.commands.intents import merge
+from asr.runtime.phones import Lexicon
 
 
 def main():

@@ -28,7 +28,7 @@ python3 - "$OUT" <<'EOF'
 import sys
 from pathlib import Path
 
-from asr.manifest import Utterance, write_manifest
+from asr.data.manifest import Utterance, write_manifest
 
 texts = {"yes.wav": "yes", "stop.wav": "stop", "timer.wav": "set a timer for ten minutes",
          "reminder.wav": "set a reminder to call mom tomorrow at nine"}

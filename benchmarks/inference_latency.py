@@ -22,7 +22,7 @@ import numpy as np
 import soundfile as sf
 import torch
 
-from asr import ctc
+from asr.runtime import ctc
 from asr.runtime import Recognizer
 from asr.train.checkpoint import build_model, load_checkpoint
 from asr.train.export import export, quantizable

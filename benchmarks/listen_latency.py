@@ -26,11 +26,11 @@ import numpy as np
 from tqdm import tqdm
 
 from asr.audio import SAMPLE_RATE, load_audio
-from asr.intents import active_grammar
-from asr.listen import FRAME, TAIL_FRAMES, Assistant, Endpointer, Microphone, events
-from asr.manifest import read_manifest
+from asr.commands.intents import active_grammar
+from asr.app.listen import FRAME, TAIL_FRAMES, Assistant, Endpointer, Microphone, events
+from asr.data.manifest import read_manifest
 from asr.runtime import Recognizer
-from asr.store import ReminderStore
+from asr.app.store import ReminderStore
 
 
 def rss_mb() -> float:

@@ -17,11 +17,11 @@ import time
 import numpy as np
 from tqdm import tqdm
 
-from asr import ctc, graph, vocab
+from asr.runtime import ctc, graph, vocab
 from asr.audio import load_audio
-from asr.intents import active_grammar
-from asr.manifest import read_manifest
-from asr.metrics import error_rates
+from asr.commands.intents import active_grammar
+from asr.data.manifest import read_manifest
+from asr.data.metrics import error_rates
 from asr.runtime import Recognizer
 
 

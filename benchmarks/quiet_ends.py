@@ -15,8 +15,8 @@ import numpy as np
 from tqdm import tqdm
 
 from asr.audio import SAMPLE_RATE, load_audio
-from asr.manifest import read_manifest
-from asr.metrics import error_rates
+from asr.data.manifest import read_manifest
+from asr.data.metrics import error_rates
 from asr.runtime import Recognizer
 
 

@@ -29,10 +29,10 @@ import numpy as np
 from tqdm import tqdm
 
 from asr.audio import load_audio, mix_at_snr
-from asr.corpora import KEYWORDS, SILENCE, UNKNOWN
-from asr.intents import active_grammar, interpret, understand
-from asr.manifest import read_manifest
-from asr.metrics import twelve_class
+from asr.data.corpora import KEYWORDS, SILENCE, UNKNOWN
+from asr.commands.intents import active_grammar, interpret, understand
+from asr.data.manifest import read_manifest
+from asr.data.metrics import twelve_class
 from asr.runtime import Recognizer
 
 

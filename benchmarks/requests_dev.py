@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from asr.intents import active_grammar, understand
-from asr.train.texts import phrasing_rows
+from asr.commands.intents import active_grammar, understand
+from asr.data.texts import phrasing_rows
 
 NOW = datetime(2026, 11, 24, 15, tzinfo=ZoneInfo("America/New_York"))  # a Tuesday afternoon
 TABLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "requests_dev.jsonl"

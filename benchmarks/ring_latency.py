@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from asr.listen import Assistant, Endpointer
-from asr.store import ReminderStore
+from asr.app.listen import Assistant, Endpointer
+from asr.app.store import ReminderStore
 
 
 def main():

@@ -14,11 +14,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from asr.audio import load_audio
-from asr.builtin import commands_context, compile_context, types_context
-from asr.grammar import Grammar
-from asr.intents import interpret, understand
+from asr.commands.builtin import commands_context, compile_context, types_context
+from asr.commands.grammar import Grammar
+from asr.commands.intents import interpret, understand
 from asr.runtime import Recognizer
-from asr.train.synth import held_out, speak, voices
+from asr.data.synth import held_out, speak, voices
 
 
 def main():

@@ -14,9 +14,9 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from asr import vocab
+from asr.runtime import vocab
 from asr.audio import SAMPLE_RATE, load_audio, resample
-from asr.manifest import read_manifest
+from asr.data.manifest import read_manifest
 from asr.runtime import Recognizer
 
 DIGITS = "zero one two three four five six seven eight nine".split()

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from asr.train import synth
+from asr.data import synth
 
 
 def throughput(engine: str, n: int, kokoro: synth.KokoroFiles) -> str:

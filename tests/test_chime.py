@@ -4,10 +4,10 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
-from asr import chime
-from asr.intents import Intent
-from asr.listen import Assistant, Endpointer
-from asr.store import ReminderStore
+from asr.app import chime
+from asr.commands.intents import Intent
+from asr.app.listen import Assistant, Endpointer
+from asr.app.store import ReminderStore
 
 
 def test_the_chime_is_two_bell_notes_within_level():

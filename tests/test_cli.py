@@ -60,7 +60,7 @@ def test_cuda_without_cuda_is_one_warning_line():
 def test_context_show_lists_intents_slots_and_sentences_it_accepts(tmp_path):
     from datetime import datetime, timezone
 
-    from asr.intents import active_grammar, understand
+    from asr.commands.intents import active_grammar, understand
 
     path = tmp_path / "coffee.yaml"
     path.write_text('context:\n  expressions:\n    orderDrink:\n      - "[i want, give me] (a) $size:size $drink:drink"\n'

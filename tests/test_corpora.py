@@ -4,9 +4,9 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from asr.corpora import KEYWORDS, SPEECH_COMMANDS_WORDS, librispeech, librispeech_sexes
+from asr.data.corpora import KEYWORDS, SPEECH_COMMANDS_WORDS, librispeech, librispeech_sexes
 from asr.errors import ASRError
-from asr.manifest import read_manifest
+from asr.data.manifest import read_manifest
 from cli import app
 from tests.conftest import SHARED
 

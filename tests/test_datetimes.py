@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from asr.datetimes import DateTimeError, parse_datetime, parse_duration
+from asr.commands.datetimes import DateTimeError, parse_datetime, parse_duration
 
 NY = "America/New_York"
 NOW = "2026-11-24T15:00"

@@ -11,10 +11,10 @@ import zipfile
 import pytest
 from typer.testing import CliRunner
 
-import asr.download
-from asr.download import LIBRISPEECH_ARCHIVES, Archive, download, fetch_kokoro, safe_extract
+import asr.data.download
+from asr.data.download import LIBRISPEECH_ARCHIVES, Archive, download, fetch_kokoro, safe_extract
 from asr.errors import ASRError
-from asr.manifest import read_manifest
+from asr.data.manifest import read_manifest
 from cli import app
 from tests.conftest import SC, SHARED
 
@@ -199,7 +199,7 @@ def test_kokoro_release_files_are_fetched_and_checked(tmp_path, server, monkeypa
     url, handler = server
     handler.files["/kokoro/kokoro-v1.0.int8.onnx"] = b"model bytes"
     handler.files["/kokoro/voices-v1.0.bin"] = b"voice bytes"
-    monkeypatch.setattr(asr.download, "KOKORO_VOICES", Archive("", hashlib.sha256(b"voice bytes").hexdigest(), "voices-v1.0.bin"))
+    monkeypatch.setattr(asr.data.download, "KOKORO_VOICES", Archive("", hashlib.sha256(b"voice bytes").hexdigest(), "voices-v1.0.bin"))
     found = fetch_kokoro(tmp_path, "release", f"{url}/kokoro", sha256=hashlib.sha256(b"model bytes").hexdigest(), progress=False)
     assert found["model"].read_bytes() == b"model bytes" and found["voices"].read_bytes() == b"voice bytes"
     with pytest.raises(ASRError, match="checksum mismatch"):

@@ -4,8 +4,8 @@ import kaldifst
 import numpy as np
 import pytest
 
-from asr import graph, phones
-from asr.grammar import load_context
+from asr.runtime import graph, phones
+from asr.commands.grammar import load_context
 from asr.errors import ASRError
 
 SENTENCES = ["call mom", "call dad", "set a timer", "read the news", "stop", "yes", "no"]
@@ -124,7 +124,7 @@ def test_compiled_graphs_are_cached_by_content(context_graph, lexicon, cache):
 
 
 def test_the_language_model_graph_transcribes_open_speech(lexicon, cache, tmp_path):
-    from asr import lm
+    from asr.runtime import lm
 
     path = tmp_path / "words.arpa"
     lm.write_arpa(lm.count(["call mom now", "feed the cat", "the cat is here"], vocabulary=["dog"]), path)

@@ -6,11 +6,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from asr.builtin import LETTERS, commands_context, compile_context, types_context
-from asr.datetimes import DateTimeError, parse_datetime
-from asr.grammar import TEXT_TYPE, ContextError, Grammar, load_context
-from asr.intents import active_grammar, understand
-from asr.spoken import number_words, spoken
+from asr.commands.builtin import LETTERS, commands_context, compile_context, types_context
+from asr.commands.datetimes import DateTimeError, parse_datetime
+from asr.commands.grammar import TEXT_TYPE, ContextError, Grammar, load_context
+from asr.commands.intents import active_grammar, understand
+from asr.commands.spoken import number_words, spoken
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=ZoneInfo("America/New_York"))
 

@@ -17,8 +17,8 @@ import soundfile as sf
 from typer.testing import CliRunner
 
 from asr.audio import SAMPLE_RATE, load_audio
-from asr.listen import FRAME, Endpointer, events, utterances
-from asr.store import Reminder, ReminderStore
+from asr.app.listen import FRAME, Endpointer, events, utterances
+from asr.app.store import Reminder, ReminderStore
 from cli import app
 from tests.conftest import ROOT
 
@@ -73,7 +73,7 @@ class _CountingRecognizer:
     """A real Recognizer that counts its decodes."""
 
     def __init__(self):
-        from asr.intents import active_grammar
+        from asr.commands.intents import active_grammar
         from asr.runtime import Recognizer
 
         self.grammar = active_grammar()
@@ -85,7 +85,7 @@ class _CountingRecognizer:
 
 
 def test_assistant_decodes_at_the_pause_and_again_only_if_speech_resumed(tmp_path):
-    from asr.listen import Assistant
+    from asr.app.listen import Assistant
 
     counting = _CountingRecognizer()
     opened = datetime.now(timezone.utc)
@@ -188,8 +188,8 @@ def test_a_missing_device_is_one_line(virtual_microphone, tmp_path):
 
 
 def test_assistant_announces_due_reminders_and_acts_on_each_utterance(tmp_path):
-    from asr.intents import active_grammar
-    from asr.listen import Assistant, Heard
+    from asr.commands.intents import active_grammar
+    from asr.app.listen import Assistant, Heard
     from asr.runtime import Recognizer
 
     store = ReminderStore(tmp_path / "r.db")
@@ -268,9 +268,9 @@ def test_a_due_timer_chimes_through_the_output_and_rings_after_its_time(virtual_
 def test_saying_stop_while_a_timer_rings_stops_it(tmp_path):
     """A timer falls due and rings; a real speaker (a dev speaker of Speech Commands) says "stop":
     the listen loop stops the ringing and says so, and "stop" said when nothing rings is a command."""
-    from asr.chime import Ringer
-    from asr.intents import active_grammar
-    from asr.listen import Assistant, Heard
+    from asr.app.chime import Ringer
+    from asr.commands.intents import active_grammar
+    from asr.app.listen import Assistant, Heard
     from asr.runtime import Recognizer
     from tests.conftest import SC
 

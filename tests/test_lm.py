@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asr import lm
+from asr.runtime import lm
 from asr.errors import ASRError
 
 TEXT = ["remind me to call mom", "remind me to feed the cat", "set a timer", "call mom", "set an alarm"]

@@ -3,9 +3,9 @@
 import pytest
 from typer.testing import CliRunner
 
-from asr import phones
+from asr.runtime import phones
 from asr.errors import ASRError
-from asr.phones import G2P, PHONES, UNITS, Lexicon, read_lexicon
+from asr.runtime.phones import G2P, PHONES, UNITS, Lexicon, read_lexicon
 from cli import app
 
 # g2p-en 2.1.0's own G2p.predict on words CMUdict lacks, stress removed (checked against it once:

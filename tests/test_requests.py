@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asr.intents import active_grammar, understand
-from asr.requests import INTENTS, parse_request
-from asr.train.texts import phrasing_rows
+from asr.commands.intents import active_grammar, understand
+from asr.commands.requests import INTENTS, parse_request
+from asr.data.texts import phrasing_rows
 
 NOW = datetime(2026, 11, 24, 15, tzinfo=ZoneInfo("America/New_York"))  # a Tuesday afternoon
 TABLE = Path(__file__).parent / "data" / "requests_dev.jsonl"
@@ -122,7 +122,7 @@ def test_long_and_foreign_text(grammar):
 
 def test_speech_outside_the_grammar_is_read_from_its_open_words(grammar):
     """A decoded request the built-in grammar has no sentence for goes to the same parser."""
-    from asr.intents import interpret
+    from asr.commands.intents import interpret
     from asr.runtime import Transcript
 
     heard = Transcript("olly please set my alarm for five pm", 0.9, command_text=None)
@@ -135,7 +135,7 @@ def test_speech_outside_the_grammar_is_read_from_its_open_words(grammar):
 def test_a_phone_models_open_words_give_a_requests_task(grammar):
     """When the grammar's sentence and the open words say the same request, a phone model's open
     words (a bigram graph's) give the task; a letter model's spelled transcript does not."""
-    from asr.intents import interpret
+    from asr.commands.intents import interpret
     from asr.runtime import Transcript
 
     said = dict(command_text="remind me to mechanic at nine tomorrow", command_confidence=0.9)

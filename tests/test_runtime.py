@@ -15,10 +15,10 @@ import pytest
 import soundfile as sf
 from typer.testing import CliRunner
 
-from asr import ctc
+from asr.runtime import ctc
 from asr.audio import SAMPLE_RATE, load_audio, split_at_pauses
-from asr.intents import active_grammar, interpret
-from asr.manifest import Utterance, write_manifest
+from asr.commands.intents import active_grammar, interpret
+from asr.data.manifest import Utterance, write_manifest
 from asr.runtime import Recognizer
 from asr.train.checkpoint import build_model, load_checkpoint, save_checkpoint
 from asr.train.config import TrainConfig
@@ -310,8 +310,8 @@ def test_a_reminders_task_is_decoded_as_dictionary_words(tmp_path):
     the request and its time come out exact, and the task and the open transcript are words of
     the lexicon, never letters spelled out. (The task itself, "call the dentist", it hears as
     "towels again": export/MODEL_CARD.md, reminders' tasks.)"""
-    from asr import lm
-    from asr.runtime import LANGUAGE_MODEL
+    from asr.runtime import lm
+    from asr.runtime.recognizer import LANGUAGE_MODEL
 
     said, sentence = tmp_path / "said.wav", "remind me to call the dentist tomorrow at nine"
     subprocess.run(["espeak-ng", "-v", "en-us+klatt6", "-w", str(said), sentence], check=True)
@@ -353,7 +353,7 @@ def test_beam_search_agrees_with_greedy_on_clear_speech(recognizer):
 
 def test_beam_search_spaces_words_as_greedy_does():
     """A path that says a space, a blank and a space again spells one space, not an empty word."""
-    from asr import vocab
+    from asr.runtime import vocab
 
     said = ["a", " ", "<blank>", " ", "b", "<blank>"]
     log_probs = np.full((len(said), len(vocab.CHARS)), np.log(0.01 / (len(vocab.CHARS) - 1)))
@@ -382,7 +382,7 @@ class _Sentences:
 
 def test_constrained_beam_keeps_a_complete_sentence_outranked_by_longer_prefixes():
     """'a' is a whole sentence; 'ab'..'ae' only begin longer ones, and together they outrank it."""
-    from asr import vocab
+    from asr.runtime import vocab
 
     frames = [{"a": 0.9}, {"<blank>": 0.05, "b": 0.25, "c": 0.25, "d": 0.25, "e": 0.2}]
     log_probs = np.full((len(frames), len(vocab.CHARS)), np.log(1e-6))

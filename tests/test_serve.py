@@ -16,7 +16,7 @@ from wyoming.client import AsyncTcpClient
 from wyoming.info import Describe
 from wyoming.intent import Recognize
 
-from asr.intents import active_grammar
+from asr.commands.intents import active_grammar
 from asr.runtime import Recognizer
 from tests.conftest import FSDD, ROOT
 

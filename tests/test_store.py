@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from asr.errors import ASRError
-from asr.intents import act, active_grammar, understand
-from asr.store import ReminderStore
+from asr.commands.intents import act, active_grammar, understand
+from asr.app.store import ReminderStore
 from cli import app
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=ZoneInfo("America/New_York"))

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from asr.download import fetch_kokoro
-from asr.intents import active_grammar, understand
-from asr.train import synth
+from asr.data.download import fetch_kokoro
+from asr.commands.intents import active_grammar, understand
+from asr.data import synth
 from tests.conftest import NOISE, ROOT, SHARED
 
 KOKORO_VOICES = SHARED.parent / "tts" / "kokoro" / "voices.npz"
@@ -64,8 +64,8 @@ def test_same_seed_same_bytes_and_resume_keeps_finished_files(corpus, tmp_path):
 def test_labels_match_the_grammar():
     """Command texts parse to their intent; non-command sentences are outside the context."""
     grammar = active_grammar()
-    from asr.train.texts import REFERENCE_NOW
-    from asr.train.texts import lines
+    from asr.data.texts import REFERENCE_NOW
+    from asr.data.texts import lines
 
     for sentence in lines("non_commands.txt"):
         assert understand(sentence, grammar, REFERENCE_NOW).intent is None, sentence
@@ -80,9 +80,9 @@ def test_everyday_slot_phrases_are_what_their_slots_mean():
     """Each everyday date-time is a reminder's whole datetime slot, each duration a timer's, and
     the intent mix names exactly the built-in intents."""
     grammar = active_grammar()
-    from asr.builtin import commands_context
-    from asr.train.texts import REFERENCE_NOW
-    from asr.train.texts import INTENTS, lines
+    from asr.commands.builtin import commands_context
+    from asr.data.texts import REFERENCE_NOW
+    from asr.data.texts import INTENTS, lines
 
     for phrase in lines("datetimes.txt"):
         result = understand(f"remind me to call mom {phrase}", grammar, REFERENCE_NOW)

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from asr import vocab
-from asr.intents import active_grammar, understand
-from asr.train import texts
-from asr.train.synth import MIX
-from asr.train.texts import REFERENCE_NOW
+from asr.runtime import vocab
+from asr.commands.intents import active_grammar, understand
+from asr.data import texts
+from asr.data.synth import MIX
+from asr.data.texts import REFERENCE_NOW
 
 
 def test_thousands_of_distinct_everyday_tasks_in_the_vocabulary():

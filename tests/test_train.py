@@ -11,10 +11,12 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from asr import metrics, vocab
-from asr.corpora import KEYWORDS
+from asr.data import metrics
+
+from asr.runtime import vocab
+from asr.data.corpora import KEYWORDS
 from asr.errors import ASRError
-from asr.manifest import read_manifest, write_manifest
+from asr.data.manifest import read_manifest, write_manifest
 from asr.train import checkpoint, loop
 from asr.train.config import TrainConfig, load_config
 from asr.train.evaluate import transcribe
@@ -27,7 +29,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def twenty(tmp_path_factory):
     """20 real Speech Commands clips: two of each keyword, from different speakers."""
-    from asr.corpora import speech_commands_12class
+    from asr.data.corpora import speech_commands_12class
 
     clips = [u for u in speech_commands_12class(SC) if u.text in KEYWORDS]
     chosen = [u for w in KEYWORDS for u in [u for u in clips if u.text == w][:2]]

@@ -2,9 +2,9 @@ import json
 
 import pytest
 
-from asr import vocab
+from asr.runtime import vocab
 from asr.errors import ASRError
-from asr.manifest import Utterance, read_manifest, write_manifest
+from asr.data.manifest import Utterance, read_manifest, write_manifest
 
 
 def test_vocab_round_trip_and_blank():

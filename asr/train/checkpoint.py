@@ -13,7 +13,7 @@ from pathlib import Path
 
 import torch
 
-from asr import vocab
+from asr.runtime import vocab
 from asr.errors import ASRError
 from asr.train.config import TrainConfig, config_from_dict, config_to_dict
 from asr.train.model import AcousticModel, ModelConfig

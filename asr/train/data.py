@@ -10,9 +10,9 @@ from __future__ import annotations
 import torch
 from torch.utils.data import Dataset, DistributedSampler, Sampler
 
-from asr import vocab
+from asr.runtime import vocab
 from asr.audio import load_audio
-from asr.manifest import Utterance, read_manifest
+from asr.data.manifest import Utterance, read_manifest
 from asr.train.augment import augment_waveform, load_noises
 from asr.train.config import TrainConfig
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import torch
 from tqdm import tqdm
 
-from asr import ctc, vocab
+from asr.runtime import ctc, vocab
 from asr.audio import load_audio
-from asr.manifest import Utterance
+from asr.data.manifest import Utterance
 from asr.train.data import collate
 from asr.train.model import AcousticModel
 

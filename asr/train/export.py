@@ -22,10 +22,11 @@ import onnx
 import torch
 
 import asr
-from asr import runtime, vocab
+from asr.runtime import recognizer as runtime
+from asr.runtime import vocab
 from asr.audio import HOP_LENGTH, SAMPLE_RATE
 from asr.errors import ASRError
-from asr.manifest import Utterance
+from asr.data.manifest import Utterance
 from asr.train.checkpoint import build_model, checkpoint_config, load_checkpoint
 from asr.train.data import read_manifests
 from asr.train.model import AcousticModel, ModelConfig
@@ -116,7 +117,7 @@ def quantize_int8(src: Path, dst: Path) -> None:
 
 def evaluate_onnx(path: Path, utterances: list[Utterance], threads: int = 0) -> dict:
     """Dev metrics of an exported file, measured with the torch-free runtime."""
-    from asr import metrics
+    from asr.data import metrics
 
     recognizer = runtime.Recognizer(path, threads=threads)
     hyps = [t.text for t in recognizer.transcribe_batch([u.audio for u in utterances])]

@@ -25,7 +25,9 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 from tqdm import tqdm
 
-from asr import metrics, vocab
+from asr.data import metrics
+
+from asr.runtime import vocab
 from asr.errors import ASRError
 from asr.train import checkpoint
 from asr.train.augment import spec_augment

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from asr import vocab
+from asr.runtime import vocab
 from asr.audio import N_MELS
 from asr.train.features import LogMel, frame_lengths, normalize, time_mask
 

@@ -236,7 +236,7 @@ def _plain_words(phrase: str, where: str, rule: str) -> tuple[str, ...]:
 
 
 def _check_references(context: Context) -> None:
-    from asr.builtin import BUILTIN_TYPES
+    from asr.commands.builtin import BUILTIN_TYPES
 
     def walk(nodes, where):
         for node in nodes:

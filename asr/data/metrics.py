@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 
 import jiwer
 
-from asr.corpora import KEYWORDS, SILENCE, UNKNOWN
+from asr.data.corpora import KEYWORDS, SILENCE, UNKNOWN
 
 TWELVE_CLASSES = (*KEYWORDS, UNKNOWN, SILENCE)
 OTHER = "<other>"  # a word-level hypothesis that is none of the reference words

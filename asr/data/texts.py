@@ -26,13 +26,13 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import yaml
 
-from asr.builtin import commands_context, compile_context
-from asr.corpora import SPEECH_COMMANDS_WORDS
-from asr.datetimes import DateTimeError
+from asr.commands.builtin import commands_context, compile_context
+from asr.data.corpora import SPEECH_COMMANDS_WORDS
+from asr.commands.datetimes import DateTimeError
 from asr.errors import ASRError
-from asr.grammar import TEXT_TYPE
-from asr.intents import understand
-from asr.spoken import spoken
+from asr.commands.grammar import TEXT_TYPE
+from asr.commands.intents import understand
+from asr.commands.spoken import spoken
 
 PHRASES = Path(__file__).resolve().parents[2] / "data" / "phrases"
 REFERENCE_NOW = datetime(2026, 11, 24, 15, tzinfo=ZoneInfo("America/New_York"))  # only to label intents
@@ -141,7 +141,7 @@ def lm_sentences(manifests=(), commands: int = 20_000, seed: int = 0) -> list[st
     """The text of the open-vocabulary language model (asr.lm): transcripts of training speech
     (manifests: never a dev set's), the phrasings people wrote, the non-commands, every everyday
     task, `commands` built-in command sentences, the Speech Commands words and digit strings."""
-    from asr.manifest import read_manifest
+    from asr.data.manifest import read_manifest
 
     rng = np.random.default_rng(seed)
     found = [u.text for path in manifests for u in read_manifest(path)]

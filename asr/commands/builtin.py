@@ -15,9 +15,9 @@ from importlib import resources
 
 from text_to_num import text2num
 
-from asr.datetimes import DateTimeError, parse_datetime, parse_duration
-from asr.grammar import TEXT_TYPE, Context, Grammar, load_context, word_trie
-from asr.spoken import number_words
+from asr.commands.datetimes import DateTimeError, parse_datetime, parse_duration
+from asr.commands.grammar import TEXT_TYPE, Context, Grammar, load_context, word_trie
+from asr.commands.spoken import number_words
 
 TYPES_YAML = r"""
 context:

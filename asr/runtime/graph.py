@@ -27,9 +27,9 @@ import kaldifst
 import numpy as np
 from kaldi_decoder import DecodableCtc, FasterDecoder, FasterDecoderOptions
 
-from asr import lm, phones
+from asr.runtime import lm, phones
 from asr.errors import ASRError
-from asr.grammar import TEXT_TYPE, Choice, Context, Macro, Word
+from asr.commands.grammar import TEXT_TYPE, Choice, Context, Macro, Word
 
 EPSILON = 0
 FREE_WORD_COST = 4.0  # each word of a free-text slot: fixed words win a tie, and a task is not over-split

@@ -25,13 +25,15 @@ import numpy as np
 import onnxruntime as ort
 from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, InvalidProtobuf, NoSuchFile
 
-from asr import audio, ctc, graph, phones
+from asr import audio
+
+from asr.runtime import ctc, graph, phones
 from asr.errors import ASRError
 
 FORMAT = "asr-ctc"
 FORMAT_VERSION = 1
-DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "default.onnx"  # package data: pip installs it
-LANGUAGE_MODEL = Path(__file__).resolve().parent / "models" / "words.arpa.gz"  # `asr lm build`; package data
+DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "default.onnx"  # package data: pip installs it
+LANGUAGE_MODEL = Path(__file__).resolve().parents[1] / "models" / "words.arpa.gz"  # `asr lm build`; package data
 PROVIDERS = {"cpu": "CPUExecutionProvider", "cuda": "CUDAExecutionProvider"}
 MAX_PIECE_S = 20.0  # longer recordings are cut at pauses into pieces of at most this length
 UTTERANCE_PAUSE_S = 0.5  # a pause this long ends an utterance (as `asr listen`'s endpointer hears it)
@@ -155,7 +157,7 @@ class Recognizer:
             self.open_graph = graph.compile_lm(LANGUAGE_MODEL, self.lexicon)
             self.command_graph = None
             if grammar is not None:
-                from asr.builtin import english_words
+                from asr.commands.builtin import english_words
 
                 free = tuple(dict.fromkeys(english_words() + grammar.context.words))
                 self.command_graph = graph.compile_context(grammar.context, grammar.builtin, free, self.lexicon)

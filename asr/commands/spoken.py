@@ -19,7 +19,7 @@ import re
 
 from num2words import num2words
 
-from asr.datetimes import MONTHS, DateTimeError
+from asr.commands.datetimes import MONTHS, DateTimeError
 
 _MONTH = "|".join(rf"{m[:3]}(?:{m[3:]}|\.)?" for m in MONTHS) + r"|sept\.?"  # "dec", "dec.", "december"
 _UNITS = {"min": "minutes", "hr": "hours", "sec": "seconds"}  # typed after a number: "5 min", "2hrs"

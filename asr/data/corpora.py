@@ -22,9 +22,9 @@ from pathlib import Path
 
 import soundfile as sf
 
-from asr import vocab
+from asr.runtime import vocab
 from asr.errors import ASRError
-from asr.manifest import Utterance, write_manifest
+from asr.data.manifest import Utterance, write_manifest
 
 KEYWORDS = ("yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go")  # the 12-class task's 10
 SPEECH_COMMANDS_WORDS = KEYWORDS + (

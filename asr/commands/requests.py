@@ -37,9 +37,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from asr import datetimes
-from asr.datetimes import DateTimeError
-from asr.spoken import number_words, spoken
+from asr.commands import datetimes
+from asr.commands.datetimes import DateTimeError
+from asr.commands.spoken import number_words, spoken
 
 INTENTS = ("set_reminder", "set_alarm", "set_timer", "cancel_reminder", "cancel_alarm", "cancel_timer",
            "list_reminders", "list_alarms", "list_timers")  # fmt: skip

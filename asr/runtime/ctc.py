@@ -17,7 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
-from asr import vocab
+from asr.runtime import vocab
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,8 @@ from wyoming.server import AsyncEventHandler, AsyncServer
 
 import asr
 from asr.audio import SAMPLE_RATE
-from asr.datetimes import reference_time
-from asr.intents import interpret, understand
+from asr.commands.datetimes import reference_time
+from asr.commands.intents import interpret, understand
 
 MAX_AUDIO_S = 60.0  # one utterance; more is an error, not a growing buffer
 ATTRIBUTION = Attribution(name="asr", url="https://pypi.org/project/asr/")

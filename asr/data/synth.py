@@ -35,11 +35,11 @@ import soundfile as sf
 from tqdm import tqdm
 
 from asr.audio import SAMPLE_RATE, load_audio, mix_at_snr
-from asr.corpora import is_dev_speaker
+from asr.data.corpora import is_dev_speaker
 from asr.errors import ASRError
-from asr.intents import understand
-from asr.manifest import Utterance, write_manifest
-from asr.train import texts
+from asr.commands.intents import understand
+from asr.data.manifest import Utterance, write_manifest
+from asr.data import texts
 
 ESPEAK_ACCENTS = ("en", "en-us")  # `-v en-gb+variant` ignores the variant (../shared/TTS.md)
 ESPEAK_VARIANTS = ("klatt", "klatt2", "klatt3", "klatt4", "klatt5", "klatt6", "edward", "edward2", "robosoft3",

@@ -208,7 +208,7 @@ def fetch_speech_commands(root: str | os.PathLike, version: str = "v0.02", url: 
 def fetch_librispeech(root: str | os.PathLike, subset: str = "train-clean-5", url: str | None = None,
                       sha256: str | None = None, progress: bool = True) -> Path:  # fmt: skip
     """A LibriSpeech subset under `root` (see fetch_archive); returns the subset's folder
-    (`<root>/librispeech-<subset>/LibriSpeech/<subset>`), ready for asr.corpora.librispeech."""
+    (`<root>/librispeech-<subset>/LibriSpeech/<subset>`), ready for asr.data.corpora.librispeech."""
     target = fetch_archive(root, LIBRISPEECH_ARCHIVES, subset, "LibriSpeech subset", url, sha256, progress)
     folder = target / "LibriSpeech" / subset
     if not folder.is_dir():

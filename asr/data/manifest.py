@@ -11,7 +11,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from asr import vocab
+from asr.runtime import vocab
 from asr.errors import ASRError
 
 

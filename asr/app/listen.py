@@ -24,11 +24,11 @@ import soxr
 import webrtcvad
 
 from asr.audio import SAMPLE_RATE
-from asr.datetimes import reference_time
+from asr.commands.datetimes import reference_time
 from asr.errors import ASRError
-from asr.intents import act, interpret
-from asr.chime import SNOOZE_S, Ringer
-from asr.store import Reminder, ReminderStore
+from asr.commands.intents import act, interpret
+from asr.app.chime import SNOOZE_S, Ringer
+from asr.app.store import Reminder, ReminderStore
 
 FRAME = SAMPLE_RATE * 30 // 1000  # samples per VAD frame: 30 ms
 TAIL_FRAMES = 5  # 150 ms of the closing silence stay with the utterance, as the pre-roll does before it

@@ -7,7 +7,7 @@ import re
 import string
 from functools import cache
 
-from asr import phones
+from asr.runtime import phones
 from asr.errors import ASRError
 
 BLANK = "<blank>"

@@ -17,12 +17,12 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
-from asr import builtin
-from asr.datetimes import DateTimeError
-from asr.grammar import Context, ContextError, Grammar, read_context
-from asr.requests import INTENTS as REQUESTS
-from asr.requests import Intent, parse_request
-from asr.spoken import spoken
+from asr.commands import builtin
+from asr.commands.datetimes import DateTimeError
+from asr.commands.grammar import Context, ContextError, Grammar, read_context
+from asr.commands.requests import INTENTS as REQUESTS
+from asr.commands.requests import Intent, parse_request
+from asr.commands.spoken import spoken
 
 
 def merge(base: Context, extra: Context) -> Context:
