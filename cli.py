@@ -238,34 +238,32 @@ def transcribe(
     """Transcribe recordings with the ONNX model (no torch needed) and find their intents.
     Each utterance (speech between pauses of half a second) is one result: --json gives one line each."""
     with user_errors():
+        from asr.app.hear import CommandRecognizer
         from asr.audio import expand_paths
         from asr.commands.datetimes import reference_time
-        from asr.commands.intents import active_grammar, interpret
+        from asr.commands.intents import active_grammar
         from asr.runtime import Recognizer
 
-        grammar = active_grammar(context)
-        recognizer = Recognizer(model, threads=threads, provider=provider, grammar=grammar)
+        recognizer = Recognizer(model, threads=threads, provider=provider)
+        commands = CommandRecognizer(recognizer, active_grammar(context), threshold)
         reference = reference_time(now, tz)
     failed = 0
     for path, error in expand_paths(paths):
         try:
             if error:
                 raise error
-            results = recognizer.utterances(path) or [recognizer.transcribe(path)]  # no speech: one empty line
+            results = commands.utterances(path, reference)  # no speech: one empty result
         except ASRError as e:
             failed += 1
             typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
             continue
-        for result in results:
-            intent = interpret(result, grammar, reference, threshold)
+        for heard in results:
             if json_:
-                line = {"path": path, **result.to_dict(), "intent": intent.to_dict() if intent.intent else None}
-                if intent.reason:
-                    line["reason"] = intent.reason
-                typer.echo(json.dumps(line))
+                typer.echo(json.dumps({"path": path, **heard.to_dict()}))
             else:
-                when = f" [{result.start_s:.2f}-{result.start_s + result.duration_s:.2f} s]" if len(results) > 1 else ""
-                typer.echo(f"{path}{when}: {result.text}  -> {_intent_line(intent)}")
+                said = heard.transcript
+                when = f" [{said.start_s:.2f}-{said.start_s + said.duration_s:.2f} s]" if len(results) > 1 else ""
+                typer.echo(f"{path}{when}: {said.text}  -> {_intent_line(heard.intent)}")
     if failed:
         raise typer.Exit(1)
 
@@ -303,18 +301,18 @@ def listen(
     from datetime import datetime
 
     with user_errors():
+        from asr.app.chime import Ringer
+        from asr.app.hear import CommandRecognizer, Heard
+        from asr.app.listen import Assistant, Endpointer, Microphone
+        from asr.app.store import ReminderStore
         from asr.commands.datetimes import reference_time
         from asr.commands.intents import active_grammar
-        from asr.app.chime import Ringer
-        from asr.app.listen import Assistant, Endpointer, Heard, Microphone
         from asr.runtime import Recognizer
-        from asr.app.store import ReminderStore
 
-        grammar = active_grammar(context)
         assistant = Assistant(
-            Recognizer(model, threads=threads, grammar=grammar), grammar, ReminderStore(store),
-            Endpointer(min_silence_ms=min_silence_ms, max_utterance_s=max_utterance_s),
-            threshold, tz, ringer=Ringer.open(int(output_device) if output_device and output_device.isdigit() else output_device),
+            CommandRecognizer(Recognizer(model, threads=threads), active_grammar(context), threshold),
+            ReminderStore(store), Endpointer(min_silence_ms=min_silence_ms, max_utterance_s=max_utterance_s),
+            tz, ringer=Ringer.open(int(output_device) if output_device and output_device.isdigit() else output_device),
         )  # fmt: skip
         mic = Microphone(int(device) if device and device.isdigit() else device)
     heard = 0
@@ -340,10 +338,10 @@ def listen(
 
 
 def _intent_line(intent) -> str:
-    if intent.intent is None:
+    if intent.name is None:
         return f"no intent ({intent.reason})"
     slots = "  ".join(f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}" for k, v in intent.slots.items())
-    return f"{intent.intent}  {slots}".rstrip()
+    return f"{intent.name}  {slots}".rstrip()
 
 
 @app.command()
@@ -370,7 +368,7 @@ def intent(
 
 
 def _act(intent, store_path: Path | None, now) -> str:
-    from asr.commands.intents import act
+    from asr.app.actions import act
     from asr.app.store import ReminderStore
 
     store = ReminderStore(store_path)
@@ -462,7 +460,7 @@ def lm_build(
     """Count the word bigram model of open transcription from the text here (asr/lm.py)."""
     with user_errors():
         from asr.runtime import lm
-        from asr.commands.builtin import english_words
+        from asr.words import english_words
         from asr.data.texts import lm_sentences
 
         model = lm.count(lm_sentences(manifest, commands, seed), vocabulary=english_words())
@@ -511,7 +509,7 @@ def context_show(
         import numpy as np
 
         from asr.commands.builtin import commands_context
-        from asr.commands.grammar import read_context
+        from asr.commands.context import read_context
         from asr.commands.intents import active_grammar
         from asr.commands.requests import INTENTS as REQUESTS
 
@@ -540,16 +538,16 @@ def serve(
     with user_errors():
         import asyncio
 
+        from asr.app.hear import CommandRecognizer
+        from asr.app.serve import Service, serve
         from asr.commands.datetimes import reference_time
         from asr.commands.intents import active_grammar
         from asr.runtime import Recognizer
-        from asr.app.serve import Service, serve
 
         if not uri.startswith(("tcp://", "unix://")):
             raise ASRError(f"--uri {uri!r} is neither tcp://HOST:PORT nor unix://PATH")
         reference_time(None, tz)  # an unknown zone is an error now, not at the first request
-        grammar = active_grammar(context)
-        service = Service(Recognizer(model, threads=threads, grammar=grammar), grammar, tz)
+        service = Service(CommandRecognizer(Recognizer(model, threads=threads), active_grammar(context)), tz)
         typer.echo(f"serving Wyoming at {uri}; Ctrl+C to stop", err=True)
         try:
             asyncio.run(serve(uri, service))

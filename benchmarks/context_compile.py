@@ -15,10 +15,9 @@ import os
 import tempfile
 import time
 
+from asr.commands.builtin import commands_context, compile_context
+from asr.commands.context import load_context, merge
 from asr.runtime import graph
-from asr.commands.builtin import commands_context, compile_context, english_words, types_context
-from asr.commands.grammar import load_context
-from asr.commands.intents import merge
 from asr.runtime.phones import Lexicon
 
 
@@ -57,10 +56,11 @@ def main():
         with tempfile.TemporaryDirectory() as cache:
             os.environ["ASR_CACHE"] = cache
             start = time.perf_counter()
-            g = graph.compile_context(c, types_context(), english_words() + c.words, lexicon)
+            compiled = compile_context(c)
+            g = graph.compile_network(*compiled.word_network(), compiled.free_words, lexicon)
             took = time.perf_counter() - start
             start = time.perf_counter()
-            graph.compile_context(c, types_context(), english_words() + c.words, lexicon)
+            graph.compile_network(*compile_context(c).word_network(), compiled.free_words, lexicon)
             print(f"phone graph of {label}: compile {1000 * took:.0f} ms ({g.fst.num_states:,} states), "
                   f"from the cache {1000 * (time.perf_counter() - start):.0f} ms")  # fmt: skip
 

@@ -27,6 +27,7 @@ from tqdm import tqdm
 
 from asr.audio import SAMPLE_RATE, load_audio
 from asr.commands.intents import active_grammar
+from asr.app.hear import CommandRecognizer
 from asr.app.listen import FRAME, TAIL_FRAMES, Assistant, Endpointer, Microphone, events
 from asr.data.manifest import read_manifest
 from asr.runtime import Recognizer
@@ -39,7 +40,7 @@ def rss_mb() -> float:
 
 def latency(args) -> None:
     grammar = active_grammar()
-    recognizer = Recognizer(args.model, threads=args.threads, grammar=grammar)
+    commands = CommandRecognizer(Recognizer(args.model, threads=args.threads), grammar)
     clips = read_manifest(args.data)
     clips = clips[:: max(1, len(clips) // args.limit)][: args.limit]
     silence = np.zeros(SAMPLE_RATE, dtype=np.float32)
@@ -48,7 +49,7 @@ def latency(args) -> None:
     window_ms = silence_ms - TAIL_FRAMES * 30  # from the pause event to the end event
     after_ms, early_ms = [], []
     with tempfile.TemporaryDirectory() as tmp:
-        assistant = Assistant(recognizer, grammar, ReminderStore(Path(tmp) / "r.db"),
+        assistant = Assistant(commands, ReminderStore(Path(tmp) / "r.db"),
                               Endpointer(min_silence_ms=args.min_silence_ms), tz="UTC")  # fmt: skip
         for u in tqdm(clips, desc="utterances", unit="clip"):
             signal = np.concatenate([silence, load_audio(u.audio), silence])

@@ -30,7 +30,8 @@ from tqdm import tqdm
 
 from asr.audio import load_audio, mix_at_snr
 from asr.data.corpora import KEYWORDS, SILENCE, UNKNOWN
-from asr.commands.intents import active_grammar, interpret, understand
+from asr.app.hear import CommandRecognizer
+from asr.commands.intents import active_grammar, understand
 from asr.data.manifest import read_manifest
 from asr.data.metrics import twelve_class
 from asr.runtime import Recognizer
@@ -39,10 +40,10 @@ from asr.runtime import Recognizer
 KITCHEN = "../shared/data/speech_commands_background_noise"
 
 
-def _twelve_class(allowed, transcript) -> str:
+def _twelve_class(allowed, transcript, threshold: float) -> str:
     """What the system answers for a Speech Commands clip, as one of the 12 classes."""
-    accepted = allowed is not None and transcript.command_confidence >= transcript.command_threshold
-    if accepted and allowed.intent == "command" and allowed.slots["word"] in KEYWORDS:
+    accepted = allowed is not None and transcript.command_confidence >= threshold
+    if accepted and allowed.name == "command" and allowed.slots["word"] in KEYWORDS:
         return allowed.slots["word"]
     return SILENCE if not accepted and not transcript.text else UNKNOWN
 
@@ -62,7 +63,7 @@ def main():
 
     now = datetime(2026, 11, 24, 15, tzinfo=timezone.utc)  # one fixed reference for references and hypotheses
     grammar = active_grammar()
-    constrained = Recognizer(args.model, threads=args.threads, grammar=grammar, beam=args.beam)
+    constrained = CommandRecognizer(Recognizer(args.model, threads=args.threads, beam=args.beam), grammar)
     greedy = Recognizer(args.model, threads=args.threads)
     rows = []
     utterances = read_manifest(args.data)
@@ -73,7 +74,7 @@ def main():
     unresolved = 0
     for i, u in enumerate(tqdm(utterances, desc="decode", unit="clip")):
         expected = understand(u.text, grammar, now)
-        if expected.intent is None and grammar.parse(u.text) is not None:
+        if expected.name is None and grammar.parse(u.text) is not None:
             unresolved += 1  # a command whose date has passed at `now`: neither to accept nor to reject
             continue
         audio = load_audio(u.audio)
@@ -82,16 +83,16 @@ def main():
         t = constrained.transcribe(audio)
         allowed = understand(t.command_text, grammar, now) if t.command_text else None
         parsed = understand(greedy.transcribe(audio).text, grammar, now)
-        answer = interpret(t, grammar, now)  # what `asr transcribe --context` answers: the system end to end
+        answer = constrained.intent_of(t, now)  # what `asr transcribe --context` answers: the system end to end
         rows.append({
-            "command": expected.intent is not None,
-            "want": (expected.intent, expected.slots),
-            "constrained": (allowed.intent, allowed.slots) if allowed else (None, {}),
-            "greedy": (parsed.intent, parsed.slots),
-            "answer": (answer.intent, answer.slots),
+            "command": expected.name is not None,
+            "want": (expected.name, expected.slots),
+            "constrained": (allowed.name, allowed.slots) if allowed else (None, {}),
+            "greedy": (parsed.name, parsed.slots),
+            "answer": (answer.name, answer.slots),
             "confidence": t.command_confidence,
             "source": u.source,
-            "twelve": (twelve_class(u.text), _twelve_class(allowed, t)),
+            "twelve": (twelve_class(u.text), _twelve_class(allowed, t, constrained.threshold)),
         })  # fmt: skip
 
     commands = [r for r in rows if r["command"]]
@@ -106,7 +107,7 @@ def main():
     print(f"command accuracy (intent and slots exact, no rejection): constrained {100 * acc['constrained']:.1f}%  "
           f"greedy + text parsing {100 * acc['greedy']:.1f}%")  # fmt: skip
     print(f"greedy + text parsing accepts {100 * greedy_fa:.1f}% of non-command clips")
-    print(f"end to end (interpret at the model's threshold, grammar then open words): commands exact "
+    print(f"end to end (intent_of at the model's threshold, grammar then open words): commands exact "
           f"{100 * answered:.1f}%, non-commands accepted {100 * answer_fa:.1f}%")  # fmt: skip
     conf_cmd = np.array([r["confidence"] for r in commands])
     conf_other = np.array([r["confidence"] for r in others])
@@ -127,7 +128,7 @@ def main():
                      sum(r["want"][0] == i for r in commands))
                  for i in sorted({r["want"][0] for r in commands})}  # fmt: skip
     print("constrained command accuracy by intent:", json.dumps({k: f"{100 * a:.1f}% of {n}" for k, (a, n) in by_intent.items()}))
-    default = constrained.command_threshold
+    default = constrained.threshold
     at = int(np.searchsorted(thresholds, default))
     print(f"at the model's threshold {default}: false accepts {100 * fa[at]:.1f}%  false rejects "
           f"{100 * fr[at]:.1f}%  commands accepted and exact {100 * correct[at]:.1f}%")  # fmt: skip

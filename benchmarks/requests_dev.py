@@ -37,18 +37,18 @@ def main():
         start = time.perf_counter()
         got = understand(row["text"], grammar, NOW)
         seconds.append(time.perf_counter() - start)
-        if (got.intent, got.slots if got.intent else {}) == (row["intent"], row["slots"]):
+        if (got.name, got.slots if got.name else {}) == (row["intent"], row["slots"]):
             exact += 1
         elif args.errors:
-            print(f"{row['text']}\n    want {row['intent']} {row['slots']}\n    got  {got.intent} {got.slots} {got.reason or ''}")
+            print(f"{row['text']}\n    want {row['intent']} {row['slots']}\n    got  {got.name} {got.slots} {got.reason or ''}")
     others = [r["text"] for r in phrasing_rows("others.jsonl")]
     accepted = []
     for text in others:
         start = time.perf_counter()
         got = understand(text, grammar, NOW)
         seconds.append(time.perf_counter() - start)
-        if got.intent is not None and got.intent not in ("command", "digit"):
-            accepted.append((text, got.intent, got.slots))
+        if got.name is not None and got.name not in ("command", "digit"):
+            accepted.append((text, got.name, got.slots))
     if args.others:
         for a in accepted:
             print("accepted:", *a)

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from asr.audio import load_audio
 from asr.commands.builtin import commands_context, compile_context, types_context
 from asr.commands.grammar import Grammar
-from asr.commands.intents import interpret, understand
+from asr.app.hear import CommandRecognizer
+from asr.commands.intents import understand
 from asr.runtime import Recognizer
 from asr.data.synth import held_out, speak, voices
 
@@ -31,7 +32,8 @@ def main():
     grammar = compile_context(commands_context())
     want = understand(args.text, grammar, now)
     searches = {"word list": grammar, "letters": Grammar(commands_context(), types_context())}
-    recognizers = {name: Recognizer(args.model, grammar=g) for name, g in searches.items()}
+    recognizer = Recognizer(args.model)
+    recognizers = {name: CommandRecognizer(recognizer, g) for name, g in searches.items()}
     exact = {(name, dev): 0 for name in searches for dev in (False, True)}
     with tempfile.TemporaryDirectory() as tmp:
         said = Path(tmp) / "said.wav"
@@ -40,8 +42,8 @@ def main():
             audio = load_audio(said)  # resampled to 16 kHz mono as it is read
             heard = []
             for name, recognizer in recognizers.items():
-                got = interpret(recognizer.transcribe(audio), grammar, now)
-                right = (got.intent, got.slots) == (want.intent, want.slots)
+                got = recognizer.hear(audio, now).intent
+                right = (got.name, got.slots) == (want.name, want.slots)
                 exact[name, held_out(voice)] += right
                 heard.append(f"{name}: {'exact' if right else got.text or got.reason}")
             print(f"{voice.engine} {voice.name}{' (held out)' if held_out(voice) else ''} | " + " | ".join(heard))

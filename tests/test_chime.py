@@ -61,7 +61,7 @@ def test_stop_and_snooze_answer_what_rings(tmp_path):
     store = ReminderStore(tmp_path / "r.db")
     now = datetime(2026, 11, 24, 7, tzinfo=timezone.utc)
     alarm = store.add("", now, "wake me up at seven", kind="alarm")
-    assistant = Assistant(None, None, store, Endpointer(), ringer=chime.Ringer())
+    assistant = Assistant(None, store, Endpointer(), ringer=chime.Ringer())  # answering needs no recognizer
     stop, snooze = Intent("command", {"word": "stop"}), Intent("snooze", {"duration": 300})
     assert assistant.answer_ringing(stop, now) == ""  # nothing rings: "stop" is just a word
     assistant.ringer.start(alarm)

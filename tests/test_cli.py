@@ -71,6 +71,6 @@ def test_context_show_lists_intents_slots_and_sentences_it_accepts(tmp_path):
     assert head == "orderDrink  slots: size (size), drink (drink)" and len(sentences) == 4
     grammar = active_grammar(path)
     now = datetime(2026, 11, 24, 15, tzinfo=timezone.utc)
-    assert all(understand(s.strip(), grammar, now).intent == "orderDrink" for s in sentences)
+    assert all(understand(s.strip(), grammar, now).name == "orderDrink" for s in sentences)
     builtin = CliRunner().invoke(app, ["context", "show"]).stdout
     assert "set_reminder  slots: datetime (asr.DateTime), task (asr.Text)" in builtin and "list_alarms" in builtin

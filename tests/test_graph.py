@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from asr.runtime import graph, phones
-from asr.commands.grammar import load_context
+from asr.commands.context import load_context
+from asr.commands.grammar import Grammar
 from asr.errors import ASRError
 
 SENTENCES = ["call mom", "call dad", "set a timer", "read the news", "stop", "yes", "no"]
@@ -81,10 +82,15 @@ def cache(tmp_path_factory):
         yield folder
 
 
+def compile_context(context, free_words: tuple[str, ...], lexicon) -> graph.Graph:
+    """A context's decoding graph, as a phone recognizer compiles it (Recognizer.commands)."""
+    return graph.compile_network(*Grammar(context, None, free_words).word_network(), free_words, lexicon)
+
+
 @pytest.fixture(scope="module")
 def context_graph(lexicon, cache):
     context = load_context(CONTEXT, "coffee.yaml")
-    return graph.compile_context(context, None, ("call", "mom", "feed", "the", "cat"), lexicon)
+    return compile_context(context, ("call", "mom", "feed", "the", "cat"), lexicon)
 
 
 @pytest.mark.parametrize("sentence", ["i want a large coffee", "give me small hot chocolate please",
@@ -113,13 +119,13 @@ def test_word_spans_follow_the_phones(context_graph, lexicon):
 def test_compiled_graphs_are_cached_by_content(context_graph, lexicon, cache):
     files = sorted(cache.glob("*.fst"))
     assert len(files) == 1
-    again = graph.compile_context(load_context(CONTEXT, "coffee.yaml"), None, ("call", "mom", "feed", "the", "cat"), lexicon)
+    again = compile_context(load_context(CONTEXT, "coffee.yaml"), ("call", "mom", "feed", "the", "cat"), lexicon)
     assert again.words == context_graph.words and sorted(cache.glob("*.fst")) == files
     files[0].write_bytes(b"damaged")  # a damaged entry is rebuilt, not trusted
-    rebuilt = graph.compile_context(load_context(CONTEXT, "coffee.yaml"), None, ("call", "mom", "feed", "the", "cat"), lexicon)
+    rebuilt = compile_context(load_context(CONTEXT, "coffee.yaml"), ("call", "mom", "feed", "the", "cat"), lexicon)
     assert graph.decode(rebuilt, posteriors(lexicon.phones("i want a large coffee"))).words[-1] == "coffee"
     other = load_context(CONTEXT.replace("coffee,", "tea,"), "tea.yaml")
-    graph.compile_context(other, None, ("call", "mom", "feed", "the", "cat"), lexicon)
+    compile_context(other, ("call", "mom", "feed", "the", "cat"), lexicon)
     assert len(list(cache.glob("*.fst"))) == 2
 
 
@@ -141,13 +147,13 @@ def test_a_fixed_word_without_a_pronunciation_is_refused_with_the_fix(cache, tmp
     lexicon = phones.Lexicon(tmp_path / "none.txt", g2p=Silent())
     context = load_context(CONTEXT.replace("coffee,", "zzyzxq,"), "coffee.yaml")
     with pytest.raises(ASRError, match="no pronunciation for 'zzyzxq'.*asr lexicon add zzyzxq"):
-        graph.compile_context(context, None, ("call",), lexicon)
+        compile_context(context, ("call",), lexicon)
 
 
 def test_a_context_with_no_speakable_sentence_is_refused(lexicon, cache):
     context = load_context('context:\n  expressions:\n    note:\n      - "$asr.Text:text"\n', "note.yaml")
     with pytest.raises(ASRError, match="empty graph"):
-        graph.compile_context(context, None, (), lexicon)
+        compile_context(context, (), lexicon)
 
 
 def test_a_missing_language_model_is_one_line_with_the_fix(lexicon, tmp_path):

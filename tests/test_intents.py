@@ -8,7 +8,8 @@ import pytest
 
 from asr.commands.builtin import LETTERS, commands_context, compile_context, types_context
 from asr.commands.datetimes import DateTimeError, parse_datetime
-from asr.commands.grammar import TEXT_TYPE, ContextError, Grammar, load_context
+from asr.commands.context import TEXT_TYPE, ContextError, load_context
+from asr.commands.grammar import Grammar
 from asr.commands.intents import active_grammar, understand
 from asr.commands.spoken import number_words, spoken
 
@@ -134,12 +135,12 @@ TYPED = [  # as people type them: digits, clock times, ordinals, capitals and pu
 @pytest.mark.parametrize("text, intent, slots", TABLE + TYPED, ids=[t[0] for t in TABLE + TYPED])
 def test_builtin_phrasings(grammar, text, intent, slots):
     result = understand(text, grammar, NOW)
-    assert (result.intent, result.slots) == (intent, slots)
+    assert (result.name, result.slots) == (intent, slots)
 
 
 def test_typed_numbers_are_spelled_the_way_the_grammar_says_them(grammar):
     assert spoken("at 12:00 or 9:07pm, the 22nd, 105 times") == "at twelve or nine oh seven pm the twenty second one hundred and five times"
-    assert understand("wake me up at 25:00", grammar, NOW).intent is None  # no such time
+    assert understand("wake me up at 25:00", grammar, NOW).name is None  # no such time
     assert spoken("I'd like it   NOW") == "i'd like it now"
 
 
@@ -147,7 +148,7 @@ def test_typed_numbers_are_spelled_the_way_the_grammar_says_them(grammar):
                                   "marvin", "backward", "bed"])  # fmt: skip
 def test_outside_the_context_is_rejected_with_a_reason(grammar, text):
     result = understand(text, grammar, NOW)
-    assert result.intent is None and result.reason == "not a command of the active context"
+    assert result.name is None and result.reason == "not a command of the active context"
 
 
 @pytest.mark.parametrize(
@@ -158,15 +159,15 @@ def test_outside_the_context_is_rejected_with_a_reason(grammar, text):
 )  # fmt: skip
 def test_a_request_missing_what_it_needs_says_what(grammar, text, missing):
     result = understand(text, grammar, NOW)
-    assert result.intent is None and result.reason.startswith(missing)
+    assert result.name is None and result.reason.startswith(missing)
 
 
 def test_empty_text_and_impossible_dates(grammar):
     assert understand("  ", grammar, NOW).reason == "no speech: the text is empty"
     result = understand("remind me to pay rent on february thirtieth", grammar, NOW)
-    assert result.intent is None and "february has no day 30" in result.reason
+    assert result.name is None and "february has no day 30" in result.reason
     result = understand("remind me to pay rent on 3/4", grammar, NOW)  # March 4 in the US, 3 April elsewhere
-    assert result.intent is None and result.reason.startswith("'3/4' could be march 4 or april 3; write the month")
+    assert result.name is None and result.reason.startswith("'3/4' could be march 4 or april 3; write the month")
 
 
 def test_user_context_in_rhino_syntax_with_synonyms(coffee):
@@ -175,20 +176,20 @@ def test_user_context_in_rhino_syntax_with_synonyms(coffee):
         "text": "i'd like a large cafe latte please"}  # fmt: skip
     assert understand("can i have a small americano", coffee, NOW).slots == {"size": "small", "drink": "americano"}
     assert understand("give me cappuccino", coffee, NOW).slots == {"drink": "cappuccino"}
-    assert understand("remind me to call mom tomorrow at nine", coffee, NOW).intent == "set_reminder"  # still on
-    assert understand("i want a huge latte", coffee, NOW).intent is None
+    assert understand("remind me to call mom tomorrow at nine", coffee, NOW).name == "set_reminder"  # still on
+    assert understand("i want a huge latte", coffee, NOW).name is None
 
 
 def test_a_fixed_words_double_letter_heard_as_one_is_read_as_spelled(grammar, coffee):
     # "tomorow" is the acoustic model's usual reading of "tomorrow": without the singled arcs the
     # parser would take it for free text and make it part of the task.
     result = understand("set a reminder to call mom tomorow at nine", grammar, NOW)
-    assert (result.intent, result.slots, result.text) == (
+    assert (result.name, result.slots, result.text) == (
         "set_reminder", {"task": "call mom", "datetime": "2026-11-25T09:00:00-05:00"},
         "set a reminder to call mom tomorrow at nine")  # fmt: skip
     assert understand("set a timer for thre minutes", grammar, NOW).slots == {"duration_s": 180}
     assert understand("can i have a smal capucino", coffee, NOW).slots == {"size": "small", "drink": "cappuccino"}
-    assert understand("tomorrow", grammar, NOW).intent is None  # only the letters written twice are singled
+    assert understand("tomorrow", grammar, NOW).name is None  # only the letters written twice are singled
     assert understand("remind me to cal mom tomorrow", grammar, NOW).slots["task"] == "cal mom"  # free text as heard
 
 
@@ -293,7 +294,7 @@ def test_rhinos_builtin_slot_types(tmp_path, text, intent, slots):
     path = tmp_path / "clock.yaml"
     path.write_text(RHINO_CLOCK)
     result = understand(text, active_grammar(path), NOW)
-    assert (result.intent, result.slots) == (intent, slots)
+    assert (result.name, result.slots) == (intent, slots)
 
 
 def test_rhinos_builtin_slot_types_read_every_value_they_allow():
@@ -326,4 +327,4 @@ def test_sampled_builtin_sentences_parse_to_their_intent(grammar):
         for _ in range(30):
             text = grammar.sample(rng, intent, {TEXT_TYPE: tasks})
             result = understand(text, grammar, NOW)
-            assert result.intent == intent or "passed" in result.reason or "has no day" in result.reason, text
+            assert result.name == intent or "passed" in result.reason or "has no day" in result.reason, text

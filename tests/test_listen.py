@@ -70,18 +70,21 @@ def test_a_pause_event_carries_the_audio_its_end_will_carry():
 
 
 class _CountingRecognizer:
-    """A real Recognizer that counts its decodes."""
+    """A real command recognizer that counts its decodes."""
 
     def __init__(self):
+        from asr.app.hear import CommandRecognizer
         from asr.commands.intents import active_grammar
         from asr.runtime import Recognizer
 
-        self.grammar = active_grammar()
-        self.recognizer, self.calls = Recognizer(threads=1, grammar=self.grammar), 0
+        self.commands, self.calls = CommandRecognizer(Recognizer(threads=1), active_grammar()), 0
 
     def transcribe(self, audio):
         self.calls += 1
-        return self.recognizer.transcribe(audio)
+        return self.commands.transcribe(audio)
+
+    def intent_of(self, transcript, now):
+        return self.commands.intent_of(transcript, now)
 
 
 def test_assistant_decodes_at_the_pause_and_again_only_if_speech_resumed(tmp_path):
@@ -91,7 +94,7 @@ def test_assistant_decodes_at_the_pause_and_again_only_if_speech_resumed(tmp_pat
     opened = datetime.now(timezone.utc)
 
     def heard_and_ends(signal, **endpointing):
-        assistant = Assistant(counting, counting.grammar, ReminderStore(tmp_path / "r.db"), Endpointer(**endpointing))
+        assistant = Assistant(counting, ReminderStore(tmp_path / "r.db"), Endpointer(**endpointing))
         counting.calls = 0
         heard = list(assistant.run(_blocks(signal), opened))
         found = list(events(_blocks(signal), Endpointer(**endpointing)))
@@ -105,12 +108,12 @@ def test_assistant_decodes_at_the_pause_and_again_only_if_speech_resumed(tmp_pat
     yes, silence = load_audio(EXAMPLES / "yes.wav"), np.zeros(SAMPLE_RATE * 3 // 2, dtype=np.float32)
     (heard,), pauses, (end,) = heard_and_ends(np.concatenate([yes, yes, silence]), min_silence_ms=1200)
     assert len(pauses) == 2 and counting.calls == 2 and len(pauses[0].audio) < len(end.audio)
-    assert heard.transcript.text == counting.recognizer.transcribe(end.audio).text
+    assert heard.transcript.text == counting.commands.transcribe(end.audio).text
 
     # speech that resumed after its pauses and was then cut by max_utterance_s: decoded again at the end
     heard, pauses, ends = heard_and_ends(np.concatenate([yes] * 6), min_silence_ms=1500, max_utterance_s=2.0)
     assert ends[0].cut and pauses and counting.calls == len(pauses) + len(ends)
-    assert heard[0].transcript.text == counting.recognizer.transcribe(ends[0].audio).text
+    assert heard[0].transcript.text == counting.commands.transcribe(ends[0].audio).text
 
 
 def test_listen_path_matches_transcribe_on_the_same_segments(tmp_path):
@@ -189,14 +192,14 @@ def test_a_missing_device_is_one_line(virtual_microphone, tmp_path):
 
 def test_assistant_announces_due_reminders_and_acts_on_each_utterance(tmp_path):
     from asr.commands.intents import active_grammar
-    from asr.app.listen import Assistant, Heard
+    from asr.app.hear import CommandRecognizer, Heard
+    from asr.app.listen import Assistant
     from asr.runtime import Recognizer
 
     store = ReminderStore(tmp_path / "r.db")
     opened = datetime.now(timezone.utc)
     store.add("water the plants", opened - timedelta(minutes=1), "water the plants in a minute")
-    grammar = active_grammar()
-    assistant = Assistant(Recognizer(threads=1, grammar=grammar), grammar, store, Endpointer(min_silence_ms=400),
+    assistant = Assistant(CommandRecognizer(Recognizer(threads=1), active_grammar()), store, Endpointer(min_silence_ms=400),
                           tz="UTC")  # fmt: skip
     signal, onsets = _recording(EXAMPLES / "yes.wav", EXAMPLES / "yes.wav")
     items = list(assistant.run(_blocks(signal), opened))
@@ -270,15 +273,15 @@ def test_saying_stop_while_a_timer_rings_stops_it(tmp_path):
     the listen loop stops the ringing and says so, and "stop" said when nothing rings is a command."""
     from asr.app.chime import Ringer
     from asr.commands.intents import active_grammar
-    from asr.app.listen import Assistant, Heard
+    from asr.app.hear import CommandRecognizer, Heard
+    from asr.app.listen import Assistant
     from asr.runtime import Recognizer
     from tests.conftest import SC
 
     store = ReminderStore(tmp_path / "r.db")
     opened = datetime.now(timezone.utc)
     store.add("", opened - timedelta(seconds=1), "set a timer for a minute", kind="timer")
-    grammar = active_grammar()
-    assistant = Assistant(Recognizer(threads=1, grammar=grammar), grammar, store, Endpointer(min_silence_ms=400),
+    assistant = Assistant(CommandRecognizer(Recognizer(threads=1), active_grammar()), store, Endpointer(min_silence_ms=400),
                           tz="UTC", ringer=Ringer())  # fmt: skip
     signal, _ = _recording(SC / "stop" / "1acc97de_nohash_0.wav", SC / "stop" / "1acc97de_nohash_1.wav")
     items = list(assistant.run(_blocks(signal), opened))

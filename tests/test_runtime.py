@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 
 from asr.runtime import ctc
 from asr.audio import SAMPLE_RATE, load_audio, split_at_pauses
-from asr.commands.intents import active_grammar, interpret
+from asr.app.hear import CommandRecognizer
+from asr.commands.intents import active_grammar
 from asr.data.manifest import Utterance, write_manifest
 from asr.runtime import Recognizer
 from asr.train.checkpoint import build_model, load_checkpoint, save_checkpoint
@@ -295,14 +296,13 @@ def test_the_built_wheel_installs_without_extras_and_transcribes(tmp_path, onnx_
 def test_constrained_decoding_finds_commands_and_rejects_noise(onnx_path):
     """The built-in context on real clips: a keyword and a digit become intents; background noise,
     forced into the grammar, gets a low confidence and is rejected."""
-    grammar = active_grammar()
-    recognizer = Recognizer(onnx_path, threads=1, grammar=grammar)
+    commands = CommandRecognizer(Recognizer(onnx_path, threads=1), active_grammar())
     now = datetime(2026, 11, 24, 15, tzinfo=timezone.utc)
-    said = lambda source: interpret(recognizer.transcribe(source), grammar, now)  # noqa: E731
+    said = lambda source: commands.hear(source, now).intent  # noqa: E731
     assert said(sorted((SC / "yes").glob("*.wav"))[0]).to_dict()["slots"] == {"word": "yes"}
     assert said(JACKSON[7]).slots == {"value": 7}
     noise = said(np.resize(load_audio(NOISE / "running_tap.wav"), 2 * SAMPLE_RATE))
-    assert noise.intent is None and noise.reason
+    assert noise.name is None and noise.reason
 
 
 def test_a_reminders_task_is_decoded_as_dictionary_words(tmp_path):
@@ -316,10 +316,10 @@ def test_a_reminders_task_is_decoded_as_dictionary_words(tmp_path):
     said, sentence = tmp_path / "said.wav", "remind me to call the dentist tomorrow at nine"
     subprocess.run(["espeak-ng", "-v", "en-us+klatt6", "-w", str(said), sentence], check=True)
     now = datetime(2026, 11, 24, 15, tzinfo=timezone.utc)
-    grammar = active_grammar()
-    transcript = Recognizer(ROOT / "asr" / "models" / "default.onnx", threads=2, grammar=grammar).transcribe(said)
-    heard = interpret(transcript, grammar, now)
-    assert (heard.intent, heard.slots["datetime"]) == ("set_reminder", "2026-11-25T09:00:00+00:00")
+    commands = CommandRecognizer(Recognizer(ROOT / "asr" / "models" / "default.onnx", threads=2), active_grammar())
+    transcript = commands.transcribe(said)
+    heard = commands.intent_of(transcript, now)
+    assert (heard.name, heard.slots["datetime"]) == ("set_reminder", "2026-11-25T09:00:00+00:00")
     words = set(lm.read_arpa(LANGUAGE_MODEL).unigrams)
     assert heard.slots["task"] and set(heard.slots["task"].split()) <= words
     assert transcript.text and set(transcript.text.split()) <= words

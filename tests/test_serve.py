@@ -16,6 +16,7 @@ from wyoming.client import AsyncTcpClient
 from wyoming.info import Describe
 from wyoming.intent import Recognize
 
+from asr.app.hear import CommandRecognizer
 from asr.commands.intents import active_grammar
 from asr.runtime import Recognizer
 from tests.conftest import FSDD, ROOT
@@ -57,7 +58,7 @@ async def _ask(port: int, *events):
 
 def _transcribed(path: Path) -> str:
     """What `asr transcribe` hears: the shipped model decoding with the built-in context."""
-    return Recognizer(threads=1, grammar=active_grammar()).transcribe(path).text
+    return CommandRecognizer(Recognizer(threads=1), active_grammar()).transcribe(path).text
 
 
 def _stream(path: Path, chunk_ms: int = 20) -> list:

@@ -8,7 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from asr.errors import ASRError
-from asr.commands.intents import act, active_grammar, understand
+from asr.app.actions import act
+from asr.commands.intents import active_grammar, understand
 from asr.app.store import ReminderStore
 from cli import app
 

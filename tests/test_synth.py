@@ -68,12 +68,12 @@ def test_labels_match_the_grammar():
     from asr.data.texts import lines
 
     for sentence in lines("non_commands.txt"):
-        assert understand(sentence, grammar, REFERENCE_NOW).intent is None, sentence
+        assert understand(sentence, grammar, REFERENCE_NOW).name is None, sentence
     plans = [synth.plan(5, i, []) for i in range(300)]
     for p in plans:
         if p.kind == "command":
             result = understand(p.text, grammar, REFERENCE_NOW)
-            assert result.intent or "passed" in result.reason or "has no day" in result.reason, p.text
+            assert result.name or "passed" in result.reason or "has no day" in result.reason, p.text
 
 
 def test_everyday_slot_phrases_are_what_their_slots_mean():
@@ -86,9 +86,9 @@ def test_everyday_slot_phrases_are_what_their_slots_mean():
 
     for phrase in lines("datetimes.txt"):
         result = understand(f"remind me to call mom {phrase}", grammar, REFERENCE_NOW)
-        assert (result.intent, result.slots["task"]) == ("set_reminder", "call mom"), (phrase, result.reason)
+        assert (result.name, result.slots["task"]) == ("set_reminder", "call mom"), (phrase, result.reason)
     for phrase in lines("durations.txt"):
-        assert understand(f"set a timer for {phrase}", grammar, REFERENCE_NOW).intent == "set_timer", phrase
+        assert understand(f"set a timer for {phrase}", grammar, REFERENCE_NOW).name == "set_timer", phrase
     assert set(INTENTS) == set(commands_context().expressions) and abs(sum(INTENTS.values()) - 1) < 1e-9
 
 

@@ -23,12 +23,14 @@ import numpy as np
 import soxr
 import webrtcvad
 
+from asr.app.actions import act
+from asr.app.chime import SNOOZE_S, Ringer
+from asr.app.hear import CommandRecognizer, Heard
+from asr.app.store import Reminder, ReminderStore
 from asr.audio import SAMPLE_RATE
 from asr.commands.datetimes import reference_time
+from asr.commands.requests import Intent
 from asr.errors import ASRError
-from asr.commands.intents import act, interpret
-from asr.app.chime import SNOOZE_S, Ringer
-from asr.app.store import Reminder, ReminderStore
 
 FRAME = SAMPLE_RATE * 30 // 1000  # samples per VAD frame: 30 ms
 TAIL_FRAMES = 5  # 150 ms of the closing silence stay with the utterance, as the pre-roll does before it
@@ -216,30 +218,10 @@ def utterances(blocks, endpointer: Endpointer) -> Iterator[Event]:
 
 
 @dataclass
-class Heard:
-    """One utterance, decoded and understood: what `asr listen` prints."""
-
-    transcript: object  # asr.runtime.Transcript
-    intent: object  # asr.intents.Intent
-    started_at: str
-    ended_at: str
-    action: str = ""
-
-    def to_dict(self) -> dict:
-        line = {**self.transcript.to_dict(), "intent": self.intent.to_dict() if self.intent.intent else None,
-                "started_at": self.started_at, "ended_at": self.ended_at}  # fmt: skip
-        if self.intent.reason:
-            line["reason"] = self.intent.reason
-        if self.action:
-            line["action"] = self.action
-        return line
-
-
-@dataclass
 class Assistant:
     """The listen loop's stages after capture: endpointing, decoding, intent, action, announcements.
 
-        assistant = Assistant(Recognizer(grammar=grammar), grammar, ReminderStore(), Endpointer())
+        assistant = Assistant(CommandRecognizer(Recognizer(), grammar), ReminderStore(), Endpointer())
         for item in assistant.run(mic.blocks(), opened=datetime.now().astimezone()):
             ...                               # a Heard per utterance, a Reminder as each falls due
 
@@ -247,11 +229,9 @@ class Assistant:
     the closing silence; at its end only the intent and the action remain, unless speech resumed.
     """
 
-    recognizer: object  # asr.runtime.Recognizer, decoding with `grammar`
-    grammar: object  # asr.grammar.Grammar
+    commands: CommandRecognizer
     store: ReminderStore
     endpointer: Endpointer
-    threshold: float | None = None  # None: the model's calibrated threshold
     tz: str | None = None  # IANA zone for "tomorrow at nine" (None: the machine's)
     due_every_s: float = 0.1  # how often the store is asked for due reminders (a timer rings this late at most)
     ringer: Ringer = field(default_factory=Ringer)  # rings what falls due (default: silently)
@@ -274,13 +254,13 @@ class Assistant:
                 elif event.kind == "end":
                     yield self.understand(event, opened)
 
-    def answer_ringing(self, intent, now: datetime) -> str:
+    def answer_ringing(self, intent: Intent, now: datetime) -> str:
         """"stop" or "snooze" said while something rings: stop it, or ring it again later (a
         snooze is a new pending item, SNOOZE_S or the duration said from now). "" otherwise."""
-        if self.ringer.ringing is None or not (intent.intent == "snooze" or intent.slots.get("word") == "stop"):
+        if self.ringer.ringing is None or not (intent.name == "snooze" or intent.slots.get("word") == "stop"):
             return ""
         item = self.ringer.stop()
-        if intent.intent != "snooze":
+        if intent.name != "snooze":
             return f"stopped the {item.kind}"
         again = now + timedelta(seconds=intent.slots.get("duration", SNOOZE_S))
         self.store.add(item.task, again, f"snoozed: {item.said}", kind=item.kind)
@@ -288,16 +268,16 @@ class Assistant:
 
     def prepare(self, pause: Event) -> None:
         """Decode a pause event's audio ahead of its end."""
-        self._early = (pause.start_s, len(pause.audio), self.recognizer.transcribe(pause.audio))
+        self._early = (pause.start_s, len(pause.audio), self.commands.transcribe(pause.audio))
 
     def understand(self, event: Event, opened: datetime) -> Heard:
         early, self._early = self._early, None
         if early is not None and early[:2] == (event.start_s, len(event.audio)):  # the same audio: no speech since
             transcript = early[2]
         else:
-            transcript = self.recognizer.transcribe(event.audio)
+            transcript = self.commands.transcribe(event.audio)
         now = reference_time(None, self.tz)
-        intent = interpret(transcript, self.grammar, now, self.threshold)
-        action = self.answer_ringing(intent, now) or (act(intent, self.store, now) if intent.intent else "")
+        intent = self.commands.intent_of(transcript, now)
+        action = self.answer_ringing(intent, now) or (act(intent, self.store, now) if intent.name else "")
         at = lambda s: (opened + timedelta(seconds=s)).isoformat(timespec="milliseconds")  # noqa: E731
         return Heard(transcript, intent, at(event.start_s), at(event.at_s), action)

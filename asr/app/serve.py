@@ -31,9 +31,10 @@ from wyoming.intent import Intent as WyomingIntent
 from wyoming.server import AsyncEventHandler, AsyncServer
 
 import asr
+from asr.app.hear import CommandRecognizer, Heard
 from asr.audio import SAMPLE_RATE
 from asr.commands.datetimes import reference_time
-from asr.commands.intents import interpret, understand
+from asr.commands.intents import understand
 
 MAX_AUDIO_S = 60.0  # one utterance; more is an error, not a growing buffer
 ATTRIBUTION = Attribution(name="asr", url="https://pypi.org/project/asr/")
@@ -41,15 +42,14 @@ ATTRIBUTION = Attribution(name="asr", url="https://pypi.org/project/asr/")
 
 @dataclass
 class Service:
-    """What every client shares: the recognizer, the active context and the decoding threads."""
+    """What every client shares: the command recognizer (its active context) and the decoding threads."""
 
-    recognizer: object  # asr.runtime.Recognizer, decoding with `grammar`
-    grammar: object  # asr.grammar.Grammar
+    commands: CommandRecognizer
     tz: str | None = None
     pool: ThreadPoolExecutor | None = None
 
     def info(self) -> Info:
-        intents = ", ".join(self.grammar.context.expressions)
+        intents = ", ".join(self.commands.grammar.context.expressions)
         return Info(
             asr=[AsrProgram(name="asr", attribution=ATTRIBUTION, installed=True, version=asr.__version__,
                             description="offline BiLSTM-CTC voice commands", requires_external_vad=True,
@@ -63,10 +63,9 @@ class Service:
                                                       languages=["en"])])],
         )  # fmt: skip
 
-    def transcribe(self, audio: np.ndarray):
-        """(samples,) float32 at 16 kHz -> (Transcript, its intent)."""
-        transcript = self.recognizer.transcribe(audio)
-        return transcript, interpret(transcript, self.grammar, reference_time(None, self.tz))
+    def hear(self, audio: np.ndarray) -> Heard:
+        """(samples,) float32 at 16 kHz -> what was said and meant."""
+        return self.commands.hear(audio, reference_time(None, self.tz))
 
 
 class Handler(AsyncEventHandler):
@@ -104,16 +103,16 @@ class Handler(AsyncEventHandler):
             audio = np.frombuffer(b"".join(self.audio), dtype="<i2").astype(np.float32) / 32768.0
             self.audio = None
             loop = asyncio.get_running_loop()
-            transcript, _ = await loop.run_in_executor(self.service.pool, self.service.transcribe, audio)
-            await self.write_event(Transcript(text=transcript.text).event())
+            heard = await loop.run_in_executor(self.service.pool, self.service.hear, audio)
+            await self.write_event(Transcript(text=heard.transcript.text).event())
         elif Recognize.is_type(event.type):
             text = Recognize.from_event(event).text
-            intent = understand(text, self.service.grammar, reference_time(None, self.service.tz))
-            if intent.intent is None:
+            intent = understand(text, self.service.commands.grammar, reference_time(None, self.service.tz))
+            if intent.name is None:
                 await self.write_event(NotRecognized(text=intent.reason).event())
             else:
                 entities = [Entity(name=k, value=v) for k, v in intent.slots.items()]
-                await self.write_event(WyomingIntent(name=intent.intent, entities=entities, text=intent.text).event())
+                await self.write_event(WyomingIntent(name=intent.name, entities=entities, text=intent.text).event())
         else:
             return await self._error(f"unexpected event {event.type!r}", "unexpected-event")
         return True

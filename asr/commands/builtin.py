@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
-from importlib import resources
 
 from text_to_num import text2num
 
 from asr.commands.datetimes import DateTimeError, parse_datetime, parse_duration
-from asr.commands.grammar import TEXT_TYPE, Context, Grammar, load_context, word_trie
+from asr.commands.context import TEXT_TYPE, Context, check_references, load_context
+from asr.commands.grammar import Grammar
 from asr.commands.spoken import number_words
+from asr.words import free_words
 
 TYPES_YAML = r"""
 context:
@@ -126,11 +127,6 @@ context:
     command: [yes, no, up, down, left, right, "on", "off", stop, go]
 """
 
-BUILTIN_TYPES = ("asr.Digit", "asr.Number", "asr.Duration", "asr.DateTime", TEXT_TYPE, "pv.SingleDigitInteger",
-                 "pv.TwoDigitInteger", "pv.SingleDigitOrdinal", "pv.TwoDigitOrdinal", "pv.Percent", "pv.Alphabetic",
-                 "pv.Alphanumeric")  # fmt: skip
-
-
 @cache
 def types_context() -> Context:
     return load_context(TYPES_YAML, "<built-in slot types>")
@@ -141,40 +137,53 @@ def commands_context() -> Context:
     return load_context(COMMANDS_YAML, "<built-in context>")
 
 
-@cache
-def english_words() -> tuple[str, ...]:
-    """The 20,000 most frequent English words of a spelling dictionary (asr/lexicon/README.md)."""
-    return tuple(resources.files("asr").joinpath("lexicon/english.txt").read_text(encoding="utf-8").split())
-
-
-@cache
-def free_text_words(extra: tuple[str, ...] = ()):
-    """The words free text (a reminder's task) decodes to, as a word_trie: the English list and a
-    context's own `words:`."""
-    return word_trie(list(dict.fromkeys(english_words() + extra)))
+def builtin_types() -> tuple[str, ...]:
+    """The slot types every context may use without defining them: those of TYPES_YAML, and free text."""
+    return (*types_context().expressions, TEXT_TYPE)
 
 
 def compile_context(context: Context) -> Grammar:
-    return Grammar(context, types_context(), free_text_words(context.words))
+    """A context (its slot types checked) compiled with the built-in types; free text decodes to
+    the English words and the context's own `words:`."""
+    check_references(context, builtin_types())
+    return Grammar(context, types_context(), free_words(context.words))
+
+
+def _number(words: str, now: datetime) -> int:
+    return text2num(words.removesuffix(" percent").replace("a hundred", "one hundred"), "en")
+
+
+def _ordinal(words: str, now: datetime) -> int:
+    return _ORDINALS[words]
+
+
+def _letter(words: str, now: datetime) -> str:
+    return _SPOKEN_LETTER.get(words) or str(text2num(words, "en"))
+
+
+def _seconds(words: str, now: datetime) -> int | float:
+    seconds = parse_duration(words)
+    return int(seconds) if seconds == int(seconds) else seconds
+
+
+def _moment(words: str, now: datetime) -> str:
+    moment = parse_datetime(words, now)
+    if moment is None:
+        raise DateTimeError(f"cannot tell which moment '{words}' means; say a day and a time")
+    return moment.isoformat()
+
+
+# What each built-in slot type's words mean; a test checks every type of TYPES_YAML is here.
+VALUE_OF = {
+    "asr.Digit": _number, "asr.Number": _number, "pv.SingleDigitInteger": _number, "pv.TwoDigitInteger": _number,
+    "pv.Percent": _number, "pv.SingleDigitOrdinal": _ordinal, "pv.TwoDigitOrdinal": _ordinal,
+    "pv.Alphabetic": _letter, "pv.Alphanumeric": _letter, "asr.Duration": _seconds, "asr.DateTime": _moment,
+}  # fmt: skip
 
 
 def slot_value(slot_type: str, words: str, now: datetime, canonical: dict[str, str] | None = None):
     """A slot's said words -> its value: a canonical string, a number, seconds, or an ISO
-    date-time. Raises DateTimeError for a date that does not exist."""
+    date-time; free text as said. Raises DateTimeError for a date that does not exist."""
     if canonical is not None:
         return canonical[words]
-    if slot_type in ("asr.Digit", "asr.Number", "pv.SingleDigitInteger", "pv.TwoDigitInteger", "pv.Percent"):
-        return text2num(words.removesuffix(" percent").replace("a hundred", "one hundred"), "en")
-    if slot_type in ("pv.SingleDigitOrdinal", "pv.TwoDigitOrdinal"):
-        return _ORDINALS[words]
-    if slot_type in ("pv.Alphabetic", "pv.Alphanumeric"):
-        return _SPOKEN_LETTER.get(words) or str(text2num(words, "en"))
-    if slot_type == "asr.Duration":
-        seconds = parse_duration(words)
-        return int(seconds) if seconds == int(seconds) else seconds
-    if slot_type == "asr.DateTime":
-        moment = parse_datetime(words, now)
-        if moment is None:
-            raise DateTimeError(f"cannot tell which moment '{words}' means; say a day and a time")
-        return moment.isoformat()
-    return words
+    return VALUE_OF[slot_type](words, now) if slot_type in VALUE_OF else words

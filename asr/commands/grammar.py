@@ -1,25 +1,6 @@
-"""Command contexts in Picovoice Rhino's YAML syntax, compiled into one graph that drives both the
-constrained CTC decoder and the text parser, so the two cannot disagree.
-
-    context:
-      expressions:
-        orderDrink:
-          - "[i want, give me] (a) $size:size $drink:drink"
-      slots:
-        size: [small, medium, large]
-        drink: [coffee, tea]
-      macros:                       # Rhino's @macro: a named list of phrases
-        please: [please, thank you]
-      words: [anneliese]            # ours: words free text may also be decoded to
-
-In an expression `[a, b]` is a required choice, `(a, b)` an optional one, `$type:name` a slot
-and `@name` a macro; Rhino's built-in slot types (`pv.TwoDigitInteger`, `pv.Alphabetic`...) are
-defined in asr/builtin.py. Additions to Rhino's syntax: a slot value may map a canonical value to its
-synonyms (`- latte: [caffe latte, cafe latte]`), and built-in slot types need no `slots:` entry:
-`asr.Number`, `asr.Duration`, `asr.DateTime` (spoken numbers, durations and date-times) and
-`asr.Text` (free text, such as a reminder's task). The parser reads free text as any letters;
-the decoder, given a word list, spells it only from the list's words, to which a context's
-`words:` adds its own (names, rare words).
+"""A context (asr.commands.context) compiled into one graph that drives both the constrained CTC
+decoder of a letter model and the text parser, so the two cannot disagree; and into the word
+network a phone model's decoding graph is built from (asr.runtime.graph).
 
 The graph is a character-level NFA: every word is a space followed by its letters, so a sentence
 is " word word ..." (the decoder treats the leading space as given). Slots and intents are marked
@@ -30,242 +11,11 @@ as one ("tomorow"): the parser writes such a word as it is spelled.
 from __future__ import annotations
 
 import bisect
-import os
-import re
-import string
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import cache
 
-import yaml
-
-from asr.errors import ASRError
-
-LETTERS = string.ascii_lowercase + "'"
-TEXT_TYPE = "asr.Text"
-
-
-class ContextError(ASRError):
-    """A context file that cannot be compiled; the message names the line."""
-
-
-# expressions -> syntax trees ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-
-
-@dataclass(frozen=True)
-class Slot:
-    type: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Macro:
-    name: str
-
-
-@dataclass(frozen=True)
-class Choice:
-    alternatives: tuple[tuple, ...]  # each a sequence of nodes
-    optional: bool
-
-
-_TOKEN = re.compile(r"\s*(\[|\]|\(|\)|,|\$[\w.]+:\w+|@\w+|[^\s\[\]\(\),$@]+)")
-
-
-def parse_expression(text: str, where: str) -> tuple:
-    """An expression string -> a sequence of Word, Slot, Macro and Choice nodes."""
-    tokens, pos = [], 0
-    text = text.strip()
-    while pos < len(text):
-        match = _TOKEN.match(text, pos)
-        if not match:
-            raise ContextError(f"{where}: cannot read {text[pos:]!r} in {text!r}")
-        tokens.append(match.group(1))
-        pos = match.end()
-    nodes, i = _sequence(tokens, 0, where, text, closer=None)
-    if not nodes:
-        raise ContextError(f"{where}: empty expression")
-    return nodes
-
-
-def _sequence(tokens: list[str], i: int, where: str, text: str, closer: str | None) -> tuple[tuple, int]:
-    nodes = []
-    while i < len(tokens):
-        token = tokens[i]
-        if token in ("]", ")", ","):
-            if closer is None:
-                raise ContextError(f"{where}: unexpected {token!r} in {text!r}")
-            return tuple(nodes), i
-        if token in ("[", "("):
-            alternatives, i = _choice(tokens, i + 1, where, text, "]" if token == "[" else ")")
-            nodes.append(Choice(alternatives, optional=token == "("))
-            continue
-        if token.startswith("$"):
-            slot_type, name = token[1:].split(":")
-            nodes.append(Slot(slot_type, name))
-        elif token.startswith("@"):
-            nodes.append(Macro(token[1:]))
-        else:
-            word = token.lower()
-            bad = sorted(set(word) - set(LETTERS))
-            if bad:
-                raise ContextError(
-                    f"{where}: {word!r} has characters the recognizer cannot spell {bad}; "
-                    "write numbers and symbols as words"
-                )
-            nodes.append(Word(word))
-        i += 1
-    if closer is not None:
-        raise ContextError(f"{where}: missing {closer!r} in {text!r}")
-    return tuple(nodes), i
-
-
-def _choice(tokens, i, where, text, closer) -> tuple[tuple[tuple, ...], int]:
-    alternatives = []
-    while True:
-        seq, i = _sequence(tokens, i, where, text, closer)
-        if not seq:
-            raise ContextError(f"{where}: an empty alternative in {text!r}")
-        alternatives.append(seq)
-        if i >= len(tokens):
-            raise ContextError(f"{where}: missing {closer!r} in {text!r}")
-        if tokens[i] == ",":
-            i += 1
-            continue
-        if tokens[i] != closer:
-            raise ContextError(f"{where}: {tokens[i]!r} where {closer!r} was expected in {text!r}")
-        return tuple(alternatives), i + 1
-
-
-# YAML -> Context -----------------------------------------------------------------------------
-
-
-@dataclass
-class Context:
-    expressions: dict[str, list[tuple[tuple, str]]]  # intent -> [(nodes, where)]
-    slots: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> {phrase: canonical value}
-    macros: dict[str, list[tuple]] = field(default_factory=dict)  # name -> [nodes]
-    source: str = "<context>"
-    words: tuple[str, ...] = ()  # words free text may be decoded to besides the built-in list
-
-
-def _scalar_lines(node: yaml.Node, where: str) -> list[tuple[str, int]]:
-    """A YAML sequence of strings (or a single string) -> [(text, line)]."""
-    if isinstance(node, yaml.ScalarNode):
-        return [(node.value, node.start_mark.line + 1)]
-    if not isinstance(node, yaml.SequenceNode):
-        raise ContextError(f"{where} (line {node.start_mark.line + 1}): expected a list of phrases")
-    out = []
-    for item in node.value:
-        if not isinstance(item, yaml.ScalarNode):
-            raise ContextError(f"{where} (line {item.start_mark.line + 1}): expected a phrase, got a nested structure")
-        out.append((item.value, item.start_mark.line + 1))
-    return out
-
-
-def _mapping(node: yaml.Node, where: str) -> dict[str, yaml.Node]:
-    if not isinstance(node, yaml.MappingNode):
-        raise ContextError(f"{where} (line {node.start_mark.line + 1}): expected a mapping")
-    return {k.value: v for k, v in node.value}
-
-
-def load_context(text: str, source: str = "<context>") -> Context:
-    """Read a context from YAML text; errors name `source` and the line."""
-    try:
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise ContextError(f"{source}{line}: not valid YAML ({getattr(e, 'problem', e)})") from None
-    if root is None:
-        raise ContextError(f"{source}: empty; a context needs 'context: expressions:'")
-    top = _mapping(root, source)
-    if "context" not in top:
-        raise ContextError(f"{source}: no top-level 'context:' key (Rhino's context syntax)")
-    ctx = _mapping(top["context"], f"{source}: context")
-    unknown = sorted(set(ctx) - {"expressions", "slots", "macros", "words"})
-    if unknown:
-        raise ContextError(f"{source}: unknown key(s) {unknown} under context; use expressions, slots, macros, words")
-    if "expressions" not in ctx:
-        raise ContextError(f"{source}: context has no 'expressions:'")
-    context = Context({}, source=source)
-    for name, node in _mapping(ctx.get("macros") or yaml.MappingNode("", []), "macros").items():
-        context.macros[name] = [parse_expression(t, f"{source}:{line}") for t, line in _scalar_lines(node, name)]
-    for type_name, node in _mapping(ctx.get("slots") or yaml.MappingNode("", []), "slots").items():
-        context.slots[type_name] = _slot_values(node, f"{source}: slot {type_name}")
-    for phrase, line in _scalar_lines(ctx["words"], "words") if "words" in ctx else []:
-        context.words += _plain_words(phrase, f"{source}:{line}", "'words:' takes plain words")
-    for intent, node in _mapping(ctx["expressions"], "expressions").items():
-        context.expressions[intent] = [
-            (parse_expression(t, f"{source}:{line}"), f"{source}:{line}") for t, line in _scalar_lines(node, intent)
-        ]
-    _check_references(context)
-    return context
-
-
-def _slot_values(node: yaml.Node, where: str) -> dict[str, str]:
-    """Slot values -> {spoken phrase: canonical value}; `- canonical: [synonym, ...]` adds synonyms."""
-    if not isinstance(node, yaml.SequenceNode):
-        raise ContextError(f"{where} (line {node.start_mark.line + 1}): expected a list of values")
-    values = {}
-    for item in node.value:
-        line = item.start_mark.line + 1
-        if isinstance(item, yaml.ScalarNode):
-            pairs = [(item.value, item.value)]
-        elif isinstance(item, yaml.MappingNode) and len(item.value) == 1:
-            canonical, synonyms = item.value[0][0].value, item.value[0][1]
-            pairs = [(canonical, canonical)] + [(s, canonical) for s, _ in _scalar_lines(synonyms, where)]
-        else:
-            raise ContextError(f"{where} (line {line}): a value is a phrase or 'canonical: [synonyms]'")
-        for phrase, canonical in pairs:
-            words = _plain_words(phrase, f"{where} (line {line})", "a slot value must be plain words")
-            values[" ".join(words)] = canonical
-    return values
-
-
-def _plain_words(phrase: str, where: str, rule: str) -> tuple[str, ...]:
-    """A phrase of words only (no choices, slots or macros) -> its words, spelled as the decoder spells them."""
-    nodes = parse_expression(phrase, where)
-    if not all(isinstance(node, Word) for node in nodes):
-        raise ContextError(f"{where}: {rule}, got {phrase!r}")
-    return tuple(node.text for node in nodes)
-
-
-def _check_references(context: Context) -> None:
-    from asr.commands.builtin import BUILTIN_TYPES
-
-    def walk(nodes, where):
-        for node in nodes:
-            if isinstance(node, Slot) and node.type not in context.slots and node.type not in BUILTIN_TYPES:
-                known = sorted(context.slots) + sorted(BUILTIN_TYPES)
-                raise ContextError(f"{where}: unknown slot type '{node.type}' in ${node.type}:{node.name}; known: {known}")
-            if isinstance(node, Macro) and node.name not in context.macros:
-                raise ContextError(f"{where}: unknown macro '@{node.name}'; define it under context: macros:")
-            if isinstance(node, Choice):
-                for alternative in node.alternatives:
-                    walk(alternative, where)
-
-    for expressions in context.expressions.values():
-        for nodes, where in expressions:
-            walk(nodes, where)
-
-
-def read_context(path: str | os.PathLike) -> Context:
-    path = Path(path)
-    if not path.is_file():
-        raise ContextError(f"context file '{path}' not found; check the path")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ContextError(f"context file '{path}' is not UTF-8 text; a context is a YAML file in Rhino's syntax") from None
-    return load_context(text, str(path))
-
-
-# Context -> graph ----------------------------------------------------------------------------
+from asr.commands.context import LETTERS, TEXT_TYPE, Choice, Context, Macro, Slot, Word
+from asr.words import FREE_TEXT
 
 FREE = "free"  # the tag on free-text letter arcs: each costs the parser 1, so fixed words win ties
 # The tag on the arc that reads a fixed word's double letter as one; it costs the parser 1 too.
@@ -278,7 +28,7 @@ SINGLED = "singled"
 LEXICON = "lexicon"
 
 
-class Graph:
+class CharGraph:
     """A character NFA. out(state) = [(label, next, tag)]: label a character, or None for an
     epsilon arc; tag marks intents and slot boundaries (epsilon arcs) or free text (letters).
 
@@ -287,7 +37,7 @@ class Graph:
 
     def __init__(self):
         self.arcs: list[list[tuple[str | None, int, tuple | str | None]] | None] = []  # None: not yet read
-        self._pasted: list[tuple[int, Graph]] = []  # (the block's first state, its template), in order
+        self._pasted: list[tuple[int, CharGraph]] = []  # (the block's first state, its template), in order
 
     def new(self) -> int:
         self.arcs.append([])
@@ -320,7 +70,7 @@ class Graph:
 
     def phrases(self, s: int, phrases: list[str], singled: bool = True) -> int:
         """A trie of phrases from s: shared prefixes share states. Returns the common end state.
-        With `singled`, a double letter may also be read as one (Graph.singled)."""
+        With `singled`, a double letter may also be read as one (CharGraph.singled)."""
         end, children = self.new(), {}
         for phrase in phrases:
             spelled, path = " " + " ".join(phrase.split()), [s]
@@ -335,7 +85,7 @@ class Graph:
             self.arc(path[-1], None, end)
         return end
 
-    def paste(self, s: int, template: Graph, exit_state: int, entry_tag=None) -> int:
+    def paste(self, s: int, template: CharGraph, exit_state: int, entry_tag=None) -> int:
         """`template` hung from s as if copied (entered at its state 0 by an epsilon arc tagged
         `entry_tag`); returns the copy's exit. `template` must not change afterwards."""
         base = len(self.arcs)
@@ -344,7 +94,7 @@ class Graph:
         self.arc(s, None, base, entry_tag)
         return exit_state + base
 
-    def free_text(self, s: int, lexicon: tuple[Graph, int] | None = None) -> int:
+    def free_text(self, s: int, lexicon: tuple[CharGraph, int] | None = None) -> int:
         """One or more words: of any letters, and with a `lexicon` (word_trie) also its words, the
         only ones the decoder may spell (LEXICON)."""
         word, letters = self.new(), self.new()
@@ -358,20 +108,21 @@ class Graph:
         return letters
 
 
-def word_trie(words: list[str]) -> tuple[Graph, int]:
+@cache
+def word_trie(words: tuple[str, ...]) -> tuple[CharGraph, int]:
     """A word list as a graph to paste into free text: from state 0, " word" for each word, then
     the returned exit. No singled double letters: a decoded word is spelled as listed."""
-    trie = Graph()
-    return trie, trie.phrases(trie.new(), words, singled=False)
+    trie = CharGraph()
+    return trie, trie.phrases(trie.new(), list(words), singled=False)
 
 
 @dataclass
 class _Builder:
-    graph: Graph
+    graph: CharGraph
     context: Context
     builtin: Context | None  # the built-in types' own context (None while building it)
-    lexicon: tuple[Graph, int] | None = None  # the words free text may decode to (word_trie)
-    templates: dict[str, tuple[Graph, int]] = field(default_factory=dict)  # built-in type -> (graph, exit)
+    lexicon: tuple[CharGraph, int] | None = None  # the words free text may decode to (word_trie)
+    templates: dict[str, tuple[CharGraph, int]] = field(default_factory=dict)  # built-in type -> (graph, exit)
 
     def nodes(self, s: int, nodes: tuple) -> int:
         for node in nodes:
@@ -405,7 +156,7 @@ class _Builder:
         if slot_type == TEXT_TYPE:
             return self.graph.free_text(s, self.lexicon)
         if slot_type not in self.templates:  # built once, then pasted: far faster than rebuilding
-            template = Graph()
+            template = CharGraph()
             inner = _Builder(template, self.builtin, None)
             exit_state = inner.node(template.new(), Choice(tuple(n for n, _ in self.builtin.expressions[slot_type]), False))
             self.templates[slot_type] = (template, exit_state)
@@ -422,15 +173,18 @@ class Parse:
 
 
 class Grammar:
-    """A compiled context: the decoder's constraint (ctc.Constraint) and the text parser."""
+    """A compiled context: the text parser, a letter model's decoding constraint (the
+    asr.runtime.ctc.Constraint protocol: start, step, accepting) and a phone model's word network
+    (`word_network`, for asr.runtime.graph)."""
 
-    def __init__(self, context: Context, builtin: Context | None = None, lexicon: tuple[Graph, int] | None = None):
-        """`lexicon` (word_trie): the words free text decodes to; without it, any letters."""
-        self.context, self.builtin = context, builtin
-        self.graph = g = Graph()
+    def __init__(self, context: Context, builtin: Context | None = None, free_words: tuple[str, ...] = ()):
+        """`builtin`: the context defining the built-in slot types. `free_words`: the words free text
+        is decoded to (asr.words.free_words); without them, any letters."""
+        self.context, self.builtin, self.free_words = context, builtin, free_words
+        self.graph = g = CharGraph()
         self.root, self.final = g.new(), g.new()
-        self._unheard = {FREE} if lexicon else set()  # the tags of letter arcs the decoder does not take
-        builder = _Builder(g, context, builtin, lexicon=lexicon)
+        self._unheard = {FREE} if free_words else set()  # the tags of letter arcs the decoder does not take
+        builder = _Builder(g, context, builtin, lexicon=word_trie(free_words) if free_words else None)
         for intent, expressions in context.expressions.items():
             entry = g.new()
             g.arc(self.root, None, entry, ("intent", intent))
@@ -505,10 +259,10 @@ class Grammar:
         if self.final not in frontier:
             return None
         cost, tags = frontier[self.final]
-        return self._interpret(sentence, tags, cost)
+        return self._read_tags(sentence, tags, cost)
 
     @staticmethod
-    def _interpret(sentence: str, tags: tuple, cost: int) -> Parse:
+    def _read_tags(sentence: str, tags: tuple, cost: int) -> Parse:
         singled = {pos for tag, pos in tags if tag == SINGLED}
         spelled = "".join(c * (1 + (i in singled)) for i, c in enumerate(sentence))
         intent, slots, types, opened = "", {}, {}, {}
@@ -530,6 +284,56 @@ class Grammar:
         expressions = self.context.expressions[intents[rng.integers(len(intents))]]
         sampler = _Sampler(self.context, self.builtin, rng, {TEXT_TYPE: ("call mom",), **(phrases or {})})
         return " ".join(sampler.nodes(expressions[rng.integers(len(expressions))][0]))
+
+
+    def word_network(self) -> tuple[list[tuple[int, str | None, int]], int]:
+        """The context as a word network for a phone model's decoding graph: arcs (from, word, to)
+        from state 0 to the returned final state, a word None for an epsilon arc and FREE_TEXT
+        for a free-text slot (the decoder fills it with `free_words`). Choices branch, slots
+        take their type's phrases or the built-in type's own expressions."""
+        walker = _NetworkWalker(self.builtin)
+        final = walker.new()
+        for expressions in self.context.expressions.values():
+            for nodes, _ in expressions:
+                walker.arcs.append((walker.nodes(self.context, 0, nodes), None, final))
+        return walker.arcs, final
+
+
+class _NetworkWalker:
+    """A context's syntax trees -> word arcs (Grammar.word_network)."""
+
+    def __init__(self, builtin: Context | None):
+        self.builtin, self.states = builtin, 1  # state 0 is the start
+        self.arcs: list[tuple[int, str | None, int]] = []
+
+    def new(self) -> int:
+        self.states += 1
+        return self.states - 1
+
+    def nodes(self, context: Context, s: int, nodes: tuple) -> int:
+        for node in nodes:
+            s = self.node(context, s, node)
+        return s
+
+    def node(self, context: Context, s: int, node) -> int:
+        if isinstance(node, Word) or (isinstance(node, Slot) and node.type == TEXT_TYPE):
+            t = self.new()
+            self.arcs.append((s, node.text if isinstance(node, Word) else FREE_TEXT, t))
+            return t
+        if isinstance(node, Macro):
+            return self.node(context, s, Choice(tuple(context.macros[node.name]), optional=False))
+        if isinstance(node, Choice):
+            end = self.new()
+            for alternative in node.alternatives:
+                self.arcs.append((self.nodes(context, s, alternative), None, end))
+            if node.optional:
+                self.arcs.append((s, None, end))
+            return end
+        if node.type in context.slots:  # the context's own phrases
+            phrases = tuple(tuple(Word(w) for w in p.split()) for p in context.slots[node.type])
+            return self.node(context, s, Choice(phrases, optional=False))
+        expressions = Choice(tuple(n for n, _ in self.builtin.expressions[node.type]), optional=False)
+        return self.node(self.builtin, s, expressions)
 
 
 @dataclass

@@ -127,14 +127,14 @@ NOT_LABELS = re.compile(r"^(?:me|it|us|now|myself|go off|ring|wake|sound|start|s
 
 @dataclass
 class Intent:
-    intent: str | None
+    name: str | None  # the intent's name; None when nothing was understood
     slots: dict = field(default_factory=dict)
     text: str = ""
     confidence: float = 1.0
-    reason: str | None = None  # why intent is None
+    reason: str | None = None  # why name is None
 
     def to_dict(self) -> dict:
-        out = {"intent": self.intent, "slots": self.slots, "confidence": round(self.confidence, 4), "text": self.text}
+        out = {"intent": self.name, "slots": self.slots, "confidence": round(self.confidence, 4), "text": self.text}
         if self.reason:
             out["reason"] = self.reason
         return out
@@ -456,7 +456,7 @@ def parse_request(text: str, now: datetime) -> Intent | None:
         domain = _domain(words, reader.spans)
         if domain is None:
             return None
-        return _interpret(words, reader, domain, now)
+        return _read_request(words, reader, domain, now)
     except DateTimeError as e:
         return Intent(None, text=text, confidence=0.0, reason=str(e))
 
@@ -465,7 +465,7 @@ def _missing(what: str) -> Intent:
     return Intent(None, confidence=0.0, reason=what)
 
 
-def _interpret(words: list[str], reader: _Reader, domain: str, now: datetime) -> Intent | None:
+def _read_request(words: list[str], reader: _Reader, domain: str, now: datetime) -> Intent | None:
     first = next((w for w in reader.rest() if w != "|"), "")
     action = _action(words, domain, first)
     if action == "none":

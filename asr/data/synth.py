@@ -279,7 +279,7 @@ def label(p: Plan, wav: Path, out_dir: Path) -> Utterance:
     intent = None
     if p.kind in ("command", "phrasing", "word", "digits"):
         understood = understand(p.text, texts.grammar(), texts.REFERENCE_NOW)
-        intent = {"intent": understood.intent, "slots": understood.slots} if understood.intent else None
+        intent = {"intent": understood.name, "slots": understood.slots} if understood.name else None
     return Utterance(os.path.relpath(wav, out_dir), p.text, p.voice.speaker, f"synth-{p.voice.engine}", intent,
                      round(sf.info(wav).duration, 3))  # fmt: skip
 

@@ -30,7 +30,7 @@ from asr.commands.builtin import commands_context, compile_context
 from asr.data.corpora import SPEECH_COMMANDS_WORDS
 from asr.commands.datetimes import DateTimeError
 from asr.errors import ASRError
-from asr.commands.grammar import TEXT_TYPE
+from asr.commands.context import TEXT_TYPE
 from asr.commands.intents import understand
 from asr.commands.spoken import spoken
 
@@ -102,7 +102,7 @@ def _reads_back(task: str) -> bool:
     """Whether "remind me to <task> tomorrow at nine" parses back to the same task: a task that
     holds a date-time or a request of its own ("notify me one hour") would teach wrong labels."""
     heard = understand(f"remind me to {task} tomorrow at nine", grammar(), REFERENCE_NOW)
-    return heard.intent == "set_reminder" and heard.slots["task"] == task
+    return heard.name == "set_reminder" and heard.slots["task"] == task
 
 
 @cache

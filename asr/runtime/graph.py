@@ -4,9 +4,10 @@ sequences allowed), built with kaldifst and searched with kaldi-decoder; no torc
     graph = compile_sentences([["call", "mom"], ["set", "a", "timer"]], Lexicon())
     decode(graph, log_probs)   # (frames, 40) log-probs of a phone model -> Decoded(["call", "mom"], ...)
 
-G is one of three: a finite set of sentences; a context (built-in + the user's Rhino YAML),
-compiled from the same parse the text parser reads (asr.grammar), its free-text slots a loop over
-a large word list; or the word bigram model (asr.lm) for speech outside every context.
+G is one of three: a finite set of sentences; a word network (a context's, built-in + the
+user's Rhino YAML, from the same parse the text parser reads: asr.commands.grammar), its
+free-text arcs a loop over a large word list; or the word bigram model (asr.runtime.lm) for
+speech outside every context.
 Compiled graphs are cached on disk by the hash of everything that went into them.
 
 Labels: kaldi-decoder reads column i - 1 of the log-probs for input label i, so T's input labels
@@ -29,11 +30,11 @@ from kaldi_decoder import DecodableCtc, FasterDecoder, FasterDecoderOptions
 
 from asr.runtime import lm, phones
 from asr.errors import ASRError
-from asr.commands.grammar import TEXT_TYPE, Choice, Context, Macro, Word
+from asr.words import FREE_TEXT
 
 EPSILON = 0
 FREE_WORD_COST = 4.0  # each word of a free-text slot: fixed words win a tie, and a task is not over-split
-VERSION = 5  # of the graphs' construction: part of the cache key
+VERSION = 6  # of the graphs' construction: part of the cache key
 FST_MAGIC = (2125659606).to_bytes(4, "little")  # the first bytes of an OpenFst binary file
 
 
@@ -193,57 +194,15 @@ def compile_sentences(sentences: list[list[str]], lexicon: phones.Lexicon) -> Gr
     return compile_graph(*sentences_fst(sentences), lexicon)
 
 
-FREE_TEXT = "<text>"  # the placeholder arc of a free-text slot while G is minimized
-
-
-class _ContextWalker:
-    """A context's syntax trees (asr.grammar) -> G: words as arcs, choices as branches, slots by
-    type: the context's phrases, a built-in type's own expressions, or free text (a FREE_TEXT
-    placeholder, replaced by a word loop once the rest is minimal)."""
-
-    def __init__(self, g: _Acceptor, builtin: Context | None):
-        self.g, self.builtin = g, builtin
-
-    def nodes(self, context: Context, s: int, nodes: tuple) -> int:
-        for node in nodes:
-            s = self.node(context, s, node)
-        return s
-
-    def node(self, context: Context, s: int, node) -> int:
-        g = self.g
-        if isinstance(node, Word) or (not isinstance(node, (Macro, Choice)) and node.type == TEXT_TYPE):
-            t = g.new()
-            g.arc(s, node.text if isinstance(node, Word) else FREE_TEXT, t)
-            return t
-        if isinstance(node, Macro):
-            return self.node(context, s, Choice(tuple(context.macros[node.name]), optional=False))
-        if isinstance(node, Choice):
-            end = g.new()
-            for alternative in node.alternatives:
-                g.arc(self.nodes(context, s, alternative), None, end)
-            if node.optional:
-                g.arc(s, None, end)
-            return end
-        if node.type in context.slots:  # a Slot of the context's own phrases
-            phrases = tuple(tuple(Word(w) for w in p.split()) for p in context.slots[node.type])
-            return self.node(context, s, Choice(phrases, optional=False))
-        if self.builtin is None or node.type not in self.builtin.expressions:
-            raise ASRError(f"slot type {node.type!r} is not defined; define it under slots:")
-        expressions = Choice(tuple(n for n, _ in self.builtin.expressions[node.type]), optional=False)
-        return self.node(self.builtin, s, expressions)
-
-
-def context_fst(context: Context, builtin: Context | None,
+def network_fst(arcs: list[tuple[int, str | None, int]], final: int,
                 free_words: tuple[str, ...]) -> tuple[kaldifst.StdVectorFst, tuple[str, ...]]:  # fmt: skip
-    """G of a context: every expression of every intent, from one start to one final state; each
-    free-text slot one or more words of `free_words`, each costing FREE_WORD_COST."""
+    """G of a word network (asr.commands.grammar.Grammar.word_network): its arcs from state 0 to
+    `final`, each FREE_TEXT arc one or more words of `free_words`, each costing FREE_WORD_COST."""
     g = _Acceptor()
-    walker = _ContextWalker(g, builtin)
-    final = g.new()
-    g.fst.set_final(state=final, weight=0)
-    for expressions in context.expressions.values():
-        for nodes, _ in expressions:
-            g.arc(walker.nodes(context, g.fst.start, nodes), None, final)
+    states = [g.fst.start] + [g.new() for _ in range(max((max(a, b) for a, _, b in arcs), default=0))]
+    g.fst.set_final(state=states[final], weight=0)
+    for a, word, b in arcs:
+        g.arc(states[a], word, states[b])
     G = g.minimal()
     if FREE_TEXT not in g.ids:
         return G, g.words()
@@ -272,15 +231,15 @@ def context_fst(context: Context, builtin: Context | None,
     return out, g.words()
 
 
-def compile_context(context: Context, builtin: Context | None, free_words: tuple[str, ...],
+def compile_network(arcs: list[tuple[int, str | None, int]], final: int, free_words: tuple[str, ...],
                     lexicon: phones.Lexicon) -> Graph:  # fmt: skip
-    """The decoding graph of a context; cached. A free-text word without a pronunciation is left
-    out; a fixed word without one is an error naming the fix."""
-    key = repr((VERSION, "context", context.expressions, context.slots, context.macros, context.words,
-                builtin and builtin.expressions, free_words, lexicon.key()))  # fmt: skip
+    """The decoding graph of a word network (a context's: asr.commands.grammar); cached. A
+    free-text word without a pronunciation is left out; a fixed word without one is an error
+    naming the fix."""
+    key = repr((VERSION, "network", arcs, final, free_words, lexicon.key()))
 
     def build() -> Graph:
-        return compile_graph(*context_fst(context, builtin, free_words), lexicon, optional=frozenset((*free_words, FREE_TEXT)))
+        return compile_graph(*network_fst(arcs, final, free_words), lexicon, optional=frozenset((*free_words, FREE_TEXT)))
 
     return cached(key, build)
 

@@ -5,9 +5,10 @@
 
 Everything the runtime needs (units, blank, sample rate, frame shift) is read from the model
 file's metadata; a file without it is refused with the reason. A letter model is decoded by CTC
-search over its letters (asr.ctc); a phone model through decoding graphs (asr.graph): open speech
-through the shipped word bigram model (LANGUAGE_MODEL), commands through the active context, with
-pronunciations from asr.phones.
+search over its letters (asr.runtime.ctc); a phone model through decoding graphs
+(asr.runtime.graph): open speech through the shipped word bigram model (LANGUAGE_MODEL), commands
+through a grammar's word network (`Recognizer.commands`), with pronunciations from
+asr.runtime.phones. Which transcript is an intent is decided above this layer (asr.app.hear).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import time
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 from pathlib import Path
 
 import numpy as np
@@ -26,9 +28,9 @@ import onnxruntime as ort
 from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, InvalidProtobuf, NoSuchFile
 
 from asr import audio
-
-from asr.runtime import ctc, graph, phones
 from asr.errors import ASRError
+from asr.runtime import ctc, graph, phones
+from asr.words import free_words
 
 FORMAT = "asr-ctc"
 FORMAT_VERSION = 1
@@ -83,16 +85,17 @@ class ModelInfo:
 
 @dataclass
 class Transcript:
+    """What was said in one recording or utterance: the free transcript, and with commands the
+    best sentence they allow. Times are in seconds from the start of the recording."""
+
     text: str
     confidence: float  # in [0, 1]
     words: list[dict] = field(default_factory=list)  # {"word", "start", "end", "confidence"}, seconds
     duration_s: float = 0.0
     latency_ms: float = 0.0  # from reading the audio to the decoded text
     start_s: float = 0.0  # where it starts in the recording (an utterance of a longer one)
-    command_text: str | None = None  # with a grammar: the best sentence it allows
+    command_text: str | None = None  # with commands: the best sentence they allow
     command_confidence: float = 0.0  # that sentence's likelihood ratio to the free transcript, in [0, 1]
-    command_threshold: float = LETTERS_THRESHOLD  # below it, the command is rejected (the model's calibration)
-    open_words: bool = False  # `text` is words of a lexicon (a phone model's graph), not spelled letters
 
     def to_dict(self) -> dict:
         return {"text": self.text, "confidence": round(self.confidence, 4), "words": self.words,
@@ -120,20 +123,36 @@ def _providers(provider: str) -> list[str]:
     return [PROVIDERS["cpu"]]
 
 
+class CommandGrammar(ctc.Constraint, Protocol):
+    """What the recognizer needs of a grammar (asr.commands.grammar.Grammar is one): a letter
+    model searches it character by character (ctc.Constraint), a phone model through a graph
+    built from its word network, free-text arcs filled with `free_words`."""
+
+    free_words: tuple[str, ...]
+
+    def word_network(self) -> tuple[list[tuple[int, str | None, int]], int]: ...
+
+
+@dataclass(frozen=True)
+class Commands:
+    """A grammar made ready for one recognizer's search (`Recognizer.commands`)."""
+
+    constraint: ctc.Constraint  # a letter model's search
+    graph: graph.Graph | None  # a phone model's decoding graph
+
+
 class Recognizer:
     """An ONNX acoustic model with CTC decoding.
 
     model: path to an .onnx file from `asr export` (default: $ASR_MODEL or the shipped asr/models/default.onnx).
     threads: intra-op threads (0: onnxruntime's default). provider: "cpu" or "cuda".
-    grammar: a compiled context (asr.intents.active_grammar): decode only its sentences, with a
-    confidence that compares the best allowed sentence with the best free transcript.
-    beam: a letter model's beam width (1: greedy decoding; used when there is no grammar).
+    beam: a letter model's beam width (1: greedy decoding; used without commands).
     lexicon: a phone model's pronunciations (default: CMUdict, the user's lexicon, the G2P).
     """
 
     def __init__(self, model: str | os.PathLike | None = None, threads: int = 0, provider: str = "cpu",
-                 grammar=None, beam: int = 1, lexicon: phones.Lexicon | None = None):  # fmt: skip
-        self.grammar, self.beam = grammar, beam
+                 beam: int = 1, lexicon: phones.Lexicon | None = None):  # fmt: skip
+        self.beam = beam
         if beam < 1:
             raise ASRError(f"beam must be >= 1, got {beam}")
         path = Path(model or os.environ.get("ASR_MODEL") or DEFAULT_MODEL)
@@ -155,12 +174,14 @@ class Recognizer:
         if self.info.units == "phones":
             self.lexicon = lexicon or phones.Lexicon()
             self.open_graph = graph.compile_lm(LANGUAGE_MODEL, self.lexicon)
-            self.command_graph = None
-            if grammar is not None:
-                from asr.commands.builtin import english_words
 
-                free = tuple(dict.fromkeys(english_words() + grammar.context.words))
-                self.command_graph = graph.compile_context(grammar.context, grammar.builtin, free, self.lexicon)
+    def commands(self, grammar: CommandGrammar) -> Commands:
+        """A grammar compiled for this model's search (a phone model's graph is cached on disk):
+        pass it to `transcribe` to also get the best sentence it allows."""
+        if self.info.units != "phones":
+            return Commands(grammar, None)
+        arcs, final = grammar.word_network()
+        return Commands(grammar, graph.compile_network(arcs, final, grammar.free_words or free_words(), self.lexicon))
 
     @property
     def command_threshold(self) -> float:
@@ -181,37 +202,37 @@ class Recognizer:
         log_probs, frames = self.session.run(None, {"audio": batch, "audio_lengths": lengths})
         return [log_probs[i, : frames[i]] for i in range(len(audios))]  # (frames_i, vocab)
 
-    def decode(self, log_probs: np.ndarray) -> tuple[ctc.Hypothesis, ctc.Hypothesis | None]:
-        """One piece's (frames, vocab) log-probs -> the free transcript, and with a grammar the
-        best sentence it allows (None if none survived the beam).
+    def decode(self, log_probs: np.ndarray, commands: Commands | None = None) -> tuple[ctc.Hypothesis, ctc.Hypothesis | None]:
+        """One piece's (frames, vocab) log-probs -> the free transcript, and with commands the
+        best sentence they allow (None if none survived the beam).
 
         The allowed sentence's confidence is exp((allowed - free) / letters): the per-letter
         likelihood ratio of the best allowed sentence to the best free transcript (both by beam
         search). Out-of-grammar speech and noise get a low ratio.
         """
         if self.info.units == "phones":
-            return self._decode_phones(log_probs)
+            return self._decode_phones(log_probs, commands)
         chars, blank = self.info.chars, self.info.blank_index
-        if self.grammar is None:
+        if commands is None:
             if self.beam == 1:
                 return ctc.greedy(log_probs, chars, blank), None
             return ctc.beam_search(log_probs, self.beam, chars, blank), None
         free = ctc.beam_search(log_probs, max(self.beam, FREE_BEAM), chars, blank)
-        allowed = ctc.beam_search(log_probs, max(self.beam, GRAMMAR_BEAM), chars, blank, constraint=self.grammar)
+        allowed = ctc.beam_search(log_probs, max(self.beam, GRAMMAR_BEAM), chars, blank, constraint=commands.constraint)
         if allowed is not None:
             ratio = np.exp(min(0.0, allowed.score - free.score) / max(len(allowed.text), 1))
             allowed = dataclasses.replace(allowed, confidence=float(ratio))
         return free, allowed
 
-    def _decode_phones(self, log_probs: np.ndarray) -> tuple[ctc.Hypothesis, ctc.Hypothesis | None]:
-        """A phone model's decode: the open transcript through the language model, and with a
-        grammar its best sentence. That sentence's confidence is exp((its acoustic log-prob - the
+    def _decode_phones(self, log_probs: np.ndarray, commands: Commands | None) -> tuple[ctc.Hypothesis, ctc.Hypothesis | None]:
+        """A phone model's decode: the open transcript through the language model, and with
+        commands their best sentence. That sentence's confidence is exp((its acoustic log-prob - the
         best path's) / its phones): the per-phone likelihood ratio of the best allowed sentence to
         the best phones the model heard, whatever their words."""
         free = _hypothesis(graph.decode(self.open_graph, log_probs, require_final=False), log_probs)
-        if self.command_graph is None:
+        if commands is None:
             return free, None
-        decoded = graph.decode(self.command_graph, log_probs)
+        decoded = graph.decode(commands.graph, log_probs)
         if decoded is None:
             return free, None
         allowed = _hypothesis(decoded, log_probs)
@@ -219,26 +240,26 @@ class Recognizer:
         ratio = np.exp(min(0.0, allowed.score - best) / max(decoded.phones, 1))
         return free, dataclasses.replace(allowed, confidence=float(ratio))
 
-    def _transcript(self, pieces: list[tuple[float, np.ndarray]], duration_s: float, started: float) -> Transcript:
+    def _transcript(self, pieces: list[tuple[float, np.ndarray]], duration_s: float, started: float,
+                    commands: Commands | None) -> Transcript:  # fmt: skip
         """Decode pieces (start_s, log-probs) into one transcript with times in seconds."""
         shift = self.info.frame_shift_s
-        words, confidences, frames, commands = [], [], [], []
+        words, confidences, frames, sentences = [], [], [], []
         for start, log_probs in pieces:
-            hyp, command = self.decode(log_probs)
+            hyp, command = self.decode(log_probs, commands)
             confidences.append(hyp.confidence)
             frames.append(len(log_probs))
-            commands.append(command)
+            sentences.append(command)
             words += [
                 {"word": w.word, "start": round(start + w.start * shift, 3), "end": round(start + w.end * shift, 3),
                  "confidence": round(w.confidence, 4)}  # fmt: skip
                 for w in hyp.words
             ]
         confidence = float(np.exp(np.average(np.log(np.maximum(confidences, 1e-30)), weights=frames))) if frames else 0.0
-        result = Transcript(" ".join(w["word"] for w in words), confidence, words, duration_s,
-                            command_threshold=self.command_threshold, open_words=self.info.units == "phones")  # fmt: skip
-        if self.grammar is not None:  # a recording in several pieces is rarely one command: the weakest decides
-            found = [c for c in commands if c is not None]
-            result.command_text = " ".join(c.text for c in found) if len(found) == len(commands) else None
+        result = Transcript(" ".join(w["word"] for w in words), confidence, words, duration_s)
+        if commands is not None:  # a recording in several pieces is rarely one command: the weakest decides
+            found = [c for c in sentences if c is not None]
+            result.command_text = " ".join(c.text for c in found) if len(found) == len(sentences) else None
             result.command_confidence = min((c.confidence for c in found), default=0.0) if result.command_text else 0.0
         result.latency_ms = (time.perf_counter() - started) * 1000
         return result
@@ -249,17 +270,18 @@ class Recognizer:
             return [np.asarray(source, dtype=np.float32)]
         return audio.iter_blocks(source, block_s=MAX_PIECE_S, sr=self.info.sample_rate)
 
-    def transcribe(self, source: str | os.PathLike | np.ndarray) -> Transcript:
+    def transcribe(self, source: str | os.PathLike | np.ndarray, commands: Commands | None = None) -> Transcript:
         """A file (any format, rate, channels; read in blocks, so any length) or a mono float32
-        array at the model's rate. The audio is cut at its pauses and each piece decoded."""
+        array at the model's rate. The audio is cut at its pauses and each piece decoded; with
+        `commands` (from `self.commands(grammar)`), also the best sentence they allow."""
         started = time.perf_counter()
         sr = self.info.sample_rate
         pieces = [(start_s, self.log_probs([piece])[0])
                   for start_s, piece in audio.split_at_pauses(self._blocks(source), max_s=MAX_PIECE_S, sr=sr)]  # fmt: skip
         duration = audio.duration_s(source) if not isinstance(source, np.ndarray) else len(source) / sr
-        return self._transcript(pieces, duration, started)
+        return self._transcript(pieces, duration, started, commands)
 
-    def utterances(self, source: str | os.PathLike | np.ndarray) -> list[Transcript]:
+    def utterances(self, source: str | os.PathLike | np.ndarray, commands: Commands | None = None) -> list[Transcript]:
         """Every utterance of a recording (pieces of speech between pauses of UTTERANCE_PAUSE_S),
         each transcribed on its own, with its start and duration; [] when there is no speech."""
         started = time.perf_counter()
@@ -267,13 +289,13 @@ class Recognizer:
         found = []
         for start_s, piece in audio.split_at_pauses(self._blocks(source), max_s=MAX_PIECE_S, min_pause_s=UTTERANCE_PAUSE_S,
                                                     sr=sr, whole_if_short=False):  # fmt: skip
-            result = self._transcript([(start_s, self.log_probs([piece])[0])], len(piece) / sr, started)
+            result = self._transcript([(start_s, self.log_probs([piece])[0])], len(piece) / sr, started, commands)
             result.start_s = start_s
             found.append(result)
             started = time.perf_counter()
         return found
 
-    def transcribe_batch(self, sources: list, batch_size: int = 16) -> list[Transcript]:
+    def transcribe_batch(self, sources: list, batch_size: int = 16, commands: Commands | None = None) -> list[Transcript]:
         """Many clips (paths or arrays), their pieces batched, length-sorted, for throughput.
         Gives the same transcripts as `transcribe` one by one."""
         started = time.perf_counter()
@@ -288,7 +310,8 @@ class Recognizer:
             batch = [pieces[k] for k in order[b : b + batch_size]]
             for (i, start, _), log_probs in zip(batch, self.log_probs([p for _, _, p in batch])):
                 decoded[i].append((start, log_probs))
-        return [self._transcript(sorted(d, key=lambda p: p[0]), len(c) / sr, started) for d, c in zip(decoded, clips)]
+        return [self._transcript(sorted(d, key=lambda p: p[0]), len(c) / sr, started, commands)
+                for d, c in zip(decoded, clips)]  # fmt: skip
 
 
 def _hypothesis(decoded: graph.Decoded | None, log_probs: np.ndarray) -> ctc.Hypothesis:
