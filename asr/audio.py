@@ -96,9 +96,7 @@ def duration_s(path: str | os.PathLike) -> float:
         return len(load_audio(path)) / SAMPLE_RATE
 
 
-def iter_blocks(
-    path: str | os.PathLike, block_s: float = 30.0, sr: int = SAMPLE_RATE
-) -> Iterator[np.ndarray]:
+def iter_blocks(path: str | os.PathLike, block_s: float = 30.0, sr: int = SAMPLE_RATE) -> Iterator[np.ndarray]:
     """Yield consecutive mono float32 blocks of about `block_s` seconds at `sr` Hz.
 
     Memory stays bounded by one block for the formats libsndfile reads; other formats are
@@ -167,8 +165,12 @@ def trim_to_speech(audio: np.ndarray, keep_s: float = 0.05, sr: int = SAMPLE_RAT
 
 
 def split_at_pauses(
-    blocks: Iterable[np.ndarray], max_s: float = 20.0, min_pause_s: float = 0.3, keep_quiet_s: float = 0.25,
-    sr: int = SAMPLE_RATE, whole_if_short: bool = True,
+    blocks: Iterable[np.ndarray],
+    max_s: float = 20.0,
+    min_pause_s: float = 0.3,
+    keep_quiet_s: float = 0.25,
+    sr: int = SAMPLE_RATE,
+    whole_if_short: bool = True,
 ) -> Iterator[tuple[float, np.ndarray]]:
     """Cut a stream of blocks longer than `max_s` at its pauses into pieces of speech: (start_s,
     piece) pairs. A shorter stream is one piece, its long quiet ends trimmed (unless not

@@ -26,16 +26,43 @@ def main():
     parser.add_argument("--values", type=int, default=2000)
     args = parser.parse_args()
     adjectives = ["red", "blue", "green", "small", "large", "old", "new", "fresh", "dark", "light"]
-    nouns = ["apple", "bottle", "candle", "tomato", "pepper", "onion", "lemon", "melon", "carrot", "potato",
-             "cookie", "muffin", "bagel", "pickle", "noodle", "waffle", "yogurt", "cheese", "butter", "pepperoni"]  # fmt: skip
+    nouns = [
+        "apple",
+        "bottle",
+        "candle",
+        "tomato",
+        "pepper",
+        "onion",
+        "lemon",
+        "melon",
+        "carrot",
+        "potato",
+        "cookie",
+        "muffin",
+        "bagel",
+        "pickle",
+        "noodle",
+        "waffle",
+        "yogurt",
+        "cheese",
+        "butter",
+        "pepperoni",
+    ]
     extras = ["", " box", " bag", " jar", " pack", " tray", " can", " crate", " case", " tin"]
     items = [f"{a} {n}{e}" for e in extras for n in nouns for a in adjectives][: args.values]
-    yaml_text = "context:\n  expressions:\n    order:\n" + "".join(
-        f'      - "{e}"\n'
-        for e in ["(please) [add, put] $asr.Number:count $item:item [to, on] (my) (shopping) list",
-                  "(please) order $asr.Number:count $item:item $asr.DateTime:when",
-                  "[i need, we need, get me] (some, more) $item:item"]  # fmt: skip
-    ) + "  slots:\n    item:\n" + "".join(f"      - {i}\n" for i in items)
+    yaml_text = (
+        "context:\n  expressions:\n    order:\n"
+        + "".join(
+            f'      - "{e}"\n'
+            for e in [
+                "(please) [add, put] $asr.Number:count $item:item [to, on] (my) (shopping) list",
+                "(please) order $asr.Number:count $item:item $asr.DateTime:when",
+                "[i need, we need, get me] (some, more) $item:item",
+            ]
+        )
+        + "  slots:\n    item:\n"
+        + "".join(f"      - {i}\n" for i in items)
+    )
     start = time.perf_counter()
     context = merge(commands_context(), load_context(yaml_text, "<benchmark>"))
     loaded = time.perf_counter()
@@ -44,9 +71,11 @@ def main():
     parse = grammar.parse(f"please order twelve {items[-1]} tomorrow at nine")
     parsed = time.perf_counter()
     expansions = len(items) * 100 * 3  # items x numbers below 100 x expressions, before date-times
-    print(f"{len(items)} slot values (over {expansions:,} sentences before date-times): "
-          f"YAML {1000 * (loaded - start):.0f} ms, compile {1000 * (compiled - loaded):.0f} ms "
-          f"({len(grammar.graph.arcs):,} states), first parse {1000 * (parsed - compiled):.0f} ms -> {parse.slots}")  # fmt: skip
+    print(
+        f"{len(items)} slot values (over {expansions:,} sentences before date-times): "
+        f"YAML {1000 * (loaded - start):.0f} ms, compile {1000 * (compiled - loaded):.0f} ms "
+        f"({len(grammar.graph.arcs):,} states), first parse {1000 * (parsed - compiled):.0f} ms -> {parse.slots}"
+    )
     lexicon = Lexicon(os.devnull)
     start = time.perf_counter()
     lexicon.pronunciations("a")
@@ -61,8 +90,10 @@ def main():
             took = time.perf_counter() - start
             start = time.perf_counter()
             graph.compile_network(*compile_context(c).word_network(), compiled.free_words, lexicon)
-            print(f"phone graph of {label}: compile {1000 * took:.0f} ms ({g.fst.num_states:,} states), "
-                  f"from the cache {1000 * (time.perf_counter() - start):.0f} ms")  # fmt: skip
+            print(
+                f"phone graph of {label}: compile {1000 * took:.0f} ms ({g.fst.num_states:,} states), "
+                f"from the cache {1000 * (time.perf_counter() - start):.0f} ms"
+            )
 
 
 if __name__ == "__main__":

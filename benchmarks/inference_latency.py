@@ -22,8 +22,7 @@ import numpy as np
 import soundfile as sf
 import torch
 
-from asr.runtime import ctc
-from asr.runtime import Recognizer
+from asr.runtime import Recognizer, ctc
 from asr.train.checkpoint import build_model, load_checkpoint
 from asr.train.export import export, quantizable
 from asr.train.features import LogMel
@@ -95,8 +94,12 @@ def transcribe_process(model: Path, clip: Path) -> tuple[float, float]:
     Measured by a small launcher process: a child forked from this torch-laden one would count
     its parent's pages in its peak RSS."""
     asr = Path(sys.executable).parent / "asr"
-    out = subprocess.run([sys.executable, "-c", LAUNCHER, asr, "transcribe", str(clip), "--model", str(model)],
-                         capture_output=True, text=True, check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, asr, "transcribe", str(clip), "--model", str(model)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     wall, rss = map(float, out.stdout.split())
     return wall, rss
 
@@ -117,8 +120,10 @@ def main():
         files = {"onnx-fp32": export(args.checkpoint, tmp / "fp32.onnx", dev=[]).path}
         if quantizable(model.config):
             files["onnx-int8"] = export(args.checkpoint, tmp / "int8.onnx", int8=True, dev=[]).path
-        print(f"checkpoint {Path(args.checkpoint).stat().st_size / 1e6:.1f} MB; "
-              + "; ".join(f"{k} {p.stat().st_size / 1e6:.1f} MB" for k, p in files.items()))  # fmt: skip
+        print(
+            f"checkpoint {Path(args.checkpoint).stat().st_size / 1e6:.1f} MB; "
+            + "; ".join(f"{k} {p.stat().st_size / 1e6:.1f} MB" for k, p in files.items())
+        )
         print("| engine | threads | audio | p50 ms | p95 ms | real-time factor |")
         print("|---|---|---|---|---|---|")
         for threads in args.threads:
@@ -133,13 +138,17 @@ def main():
                 repeats = max(10, int(args.repeats / seconds))
                 for name, run in runners.items():
                     p50, p95 = percentiles(run, repeats)
-                    print(f"| {name} | {threads} | {seconds:g} s | {p50:.2f} | {p95:.2f} | {p50 / 1000 / seconds:.4f} |")
+                    print(
+                        f"| {name} | {threads} | {seconds:g} s | {p50:.2f} | {p95:.2f} | {p50 / 1000 / seconds:.4f} |"
+                    )
         clip = tmp / "one_second.wav"
         sf.write(clip, (0.1 * rng.standard_normal(16000)).astype(np.float32), 16000)
         transcribe_process(files["onnx-fp32"], clip)  # warm the file cache once
         walls, rss = zip(*[transcribe_process(files["onnx-fp32"], clip) for _ in range(5)])
-        print(f"asr transcribe of a 1 s file, process start to printed result: median {np.median(walls):.2f} s "
-              f"(max {max(walls):.2f} s); peak RSS {max(rss):.0f} MB")  # fmt: skip
+        print(
+            f"asr transcribe of a 1 s file, process start to printed result: median {np.median(walls):.2f} s "
+            f"(max {max(walls):.2f} s); peak RSS {max(rss):.0f} MB"
+        )
 
 
 if __name__ == "__main__":

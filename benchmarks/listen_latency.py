@@ -19,19 +19,19 @@ import argparse
 import resource
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
-from asr.audio import SAMPLE_RATE, load_audio
-from asr.commands.intents import active_grammar
 from asr.app.hear import CommandRecognizer
 from asr.app.listen import FRAME, TAIL_FRAMES, Assistant, Endpointer, Microphone, events
+from asr.app.store import ReminderStore
+from asr.audio import SAMPLE_RATE, load_audio
+from asr.commands.intents import active_grammar
 from asr.data.manifest import read_manifest
 from asr.runtime import Recognizer
-from asr.app.store import ReminderStore
 
 
 def rss_mb() -> float:
@@ -44,13 +44,14 @@ def latency(args) -> None:
     clips = read_manifest(args.data)
     clips = clips[:: max(1, len(clips) // args.limit)][: args.limit]
     silence = np.zeros(SAMPLE_RATE, dtype=np.float32)
-    opened = datetime.now(timezone.utc)
+    opened = datetime.now(UTC)
     silence_ms = -(-args.min_silence_ms // 30) * 30  # counted in whole 30 ms VAD frames
     window_ms = silence_ms - TAIL_FRAMES * 30  # from the pause event to the end event
     after_ms, early_ms = [], []
     with tempfile.TemporaryDirectory() as tmp:
-        assistant = Assistant(commands, ReminderStore(Path(tmp) / "r.db"),
-                              Endpointer(min_silence_ms=args.min_silence_ms), tz="UTC")  # fmt: skip
+        assistant = Assistant(
+            commands, ReminderStore(Path(tmp) / "r.db"), Endpointer(min_silence_ms=args.min_silence_ms), tz="UTC"
+        )
         for u in tqdm(clips, desc="utterances", unit="clip"):
             signal = np.concatenate([silence, load_audio(u.audio), silence])
             blocks = [signal[i : i + FRAME] for i in range(0, len(signal), FRAME)]
@@ -67,12 +68,18 @@ def latency(args) -> None:
                     early_ms.append(early)
     p50, p95 = np.percentile(after_ms, [50, 95])
     print(f"{len(after_ms)} utterances from {len(clips)} clips ({args.data}), {args.threads} thread(s)")
-    print(f"decoding at the pause: p50 {np.percentile(early_ms, 50):.1f} ms, p95 {np.percentile(early_ms, 95):.1f} ms "
-          f"(it has {window_ms} ms)")  # fmt: skip
-    print(f"left after the endpoint (intent, action, decoding past the pause's window): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    print(
+        f"decoding at the pause: p50 {np.percentile(early_ms, 50):.1f} ms, p95 {np.percentile(early_ms, 95):.1f} ms "
+        f"(it has {window_ms} ms)"
+    )
+    print(
+        f"left after the endpoint (intent, action, decoding past the pause's window): p50 {p50:.1f} ms, p95 {p95:.1f} ms"
+    )
     block = 10  # asr.listen.Microphone's capture block: the longest a sample waits to be read
-    print(f"end of speech -> intent at p95: {silence_ms} ms of silence frames + <= {block} ms capture block + "
-          f"{p95:.1f} ms = {silence_ms + block + p95:.0f} ms (target {args.min_silence_ms + 50} ms)")  # fmt: skip
+    print(
+        f"end of speech -> intent at p95: {silence_ms} ms of silence frames + <= {block} ms capture block + "
+        f"{p95:.1f} ms = {silence_ms + block + p95:.0f} ms (target {args.min_silence_ms + 50} ms)"
+    )
 
 
 def idle(args) -> None:
@@ -88,8 +95,10 @@ def idle(args) -> None:
                 break
     cpu = time.process_time() - cpu_start
     wall = time.monotonic() - wall_start
-    print(f"listening to '{mic.device_name}' for {wall:.0f} s: CPU {100 * cpu / wall:.2f}% of one core; "
-          f"RSS {rss_start:.0f} MB -> {rss_mb():.0f} MB; overflows {mic.overflows}, dropped blocks {mic.dropped}")  # fmt: skip
+    print(
+        f"listening to '{mic.device_name}' for {wall:.0f} s: CPU {100 * cpu / wall:.2f}% of one core; "
+        f"RSS {rss_start:.0f} MB -> {rss_mb():.0f} MB; overflows {mic.overflows}, dropped blocks {mic.dropped}"
+    )
 
 
 def main():

@@ -17,12 +17,11 @@ import time
 import numpy as np
 from tqdm import tqdm
 
-from asr.runtime import ctc, graph, vocab
 from asr.audio import load_audio
 from asr.commands.intents import active_grammar
 from asr.data.manifest import read_manifest
 from asr.data.metrics import error_rates
-from asr.runtime import Recognizer
+from asr.runtime import Recognizer, ctc, graph, vocab
 
 
 def main():
@@ -66,8 +65,10 @@ def main():
     for name, ms in (("open graph", open_ms), ("built-in context graph", context_ms)):
         if ms:
             per_3s = np.array(ms) / np.array(seconds) * 3
-            print(f"{name} search: p50 {np.percentile(ms, 50):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms per clip; "
-                  f"scaled to a 3 s clip p95 {np.percentile(per_3s, 95):.1f} ms")  # fmt: skip
+            print(
+                f"{name} search: p50 {np.percentile(ms, 50):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms per clip; "
+                f"scaled to a 3 s clip p95 {np.percentile(per_3s, 95):.1f} ms"
+            )
     for ref, hyp in list(zip(refs, hyps))[:5]:
         print(f"  ref: {ref}\n  hyp: {hyp}")
 

@@ -47,8 +47,10 @@ def main():
     conditions = [("as is", 0.0, None)]
     conditions += [(f"+{s:g} s zeros", s, None) for s in args.seconds]
     conditions += [(f"+{s:g} s noise at -60 dBFS", s, -60.0) for s in args.seconds]
-    print(f"{args.model} on {args.data} ({len(clips)} clips): CER and exact transcripts, "
-          "model alone / through the runtime")
+    print(
+        f"{args.model} on {args.data} ({len(clips)} clips): CER and exact transcripts, "
+        "model alone / through the runtime"
+    )
     for name, seconds, level in conditions:
         rng = np.random.default_rng(0)
         audios = [with_quiet(c, seconds, level, rng) if seconds else c for c in clips]
@@ -59,7 +61,9 @@ def main():
         trimmed = [t.text for t in recognizer.transcribe_batch(audios, batch_size=args.batch)]
         cer_alone, cer_trimmed = (100 * error_rates(refs, hyps)["cer"] for hyps in (alone, trimmed))
         exact_alone, exact_trimmed = (100 * np.mean([h == r for h, r in zip(hyps, refs)]) for hyps in (alone, trimmed))
-        print(f"  {name:28s} CER {cer_alone:5.1f}% / {cer_trimmed:5.1f}%   exact {exact_alone:5.1f}% / {exact_trimmed:5.1f}%")
+        print(
+            f"  {name:28s} CER {cer_alone:5.1f}% / {cer_trimmed:5.1f}%   exact {exact_alone:5.1f}% / {exact_trimmed:5.1f}%"
+        )
 
 
 if __name__ == "__main__":

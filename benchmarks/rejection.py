@@ -22,20 +22,19 @@ seeded random point) at that signal-to-noise ratio:
 
 import argparse
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
-from asr.audio import load_audio, mix_at_snr
-from asr.data.corpora import KEYWORDS, SILENCE, UNKNOWN
 from asr.app.hear import CommandRecognizer
+from asr.audio import load_audio, mix_at_snr
 from asr.commands.intents import active_grammar, understand
+from asr.data.corpora import KEYWORDS, SILENCE, UNKNOWN
 from asr.data.manifest import read_manifest
 from asr.data.metrics import twelve_class
 from asr.runtime import Recognizer
-
 
 KITCHEN = "../shared/data/speech_commands_background_noise"
 
@@ -54,14 +53,20 @@ def main():
     parser.add_argument("--data", default="data/manifests/dev.jsonl")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--beam", type=int, default=1, help="beam width of both searches, if above the runtime's own")
-    parser.add_argument("--limit", type=int, default=0, help="score only every k-th clip so that about this many remain")
+    parser.add_argument(
+        "--limit", type=int, default=0, help="score only every k-th clip so that about this many remain"
+    )
     parser.add_argument("--plot", default=str(Path(__file__).with_name("rejection.png")))
     parser.add_argument("--snr", type=float, default=None, help="mix noise into every clip at this SNR (dB)")
-    parser.add_argument("--noise", nargs="+", default=[f"{KITCHEN}/doing_the_dishes.wav", f"{KITCHEN}/running_tap.wav"],
-                        help="noise recordings for --snr (default: kitchen-like Speech Commands noise)")  # fmt: skip
+    parser.add_argument(
+        "--noise",
+        nargs="+",
+        default=[f"{KITCHEN}/doing_the_dishes.wav", f"{KITCHEN}/running_tap.wav"],
+        help="noise recordings for --snr (default: kitchen-like Speech Commands noise)",
+    )
     args = parser.parse_args()
 
-    now = datetime(2026, 11, 24, 15, tzinfo=timezone.utc)  # one fixed reference for references and hypotheses
+    now = datetime(2026, 11, 24, 15, tzinfo=UTC)  # one fixed reference for references and hypotheses
     grammar = active_grammar()
     constrained = CommandRecognizer(Recognizer(args.model, threads=args.threads, beam=args.beam), grammar)
     greedy = Recognizer(args.model, threads=args.threads)
@@ -84,16 +89,18 @@ def main():
         allowed = understand(t.command_text, grammar, now) if t.command_text else None
         parsed = understand(greedy.transcribe(audio).text, grammar, now)
         answer = constrained.intent_of(t, now)  # what `asr transcribe --context` answers: the system end to end
-        rows.append({
-            "command": expected.name is not None,
-            "want": (expected.name, expected.slots),
-            "constrained": (allowed.name, allowed.slots) if allowed else (None, {}),
-            "greedy": (parsed.name, parsed.slots),
-            "answer": (answer.name, answer.slots),
-            "confidence": t.command_confidence,
-            "source": u.source,
-            "twelve": (twelve_class(u.text), _twelve_class(allowed, t, constrained.threshold)),
-        })  # fmt: skip
+        rows.append(
+            {
+                "command": expected.name is not None,
+                "want": (expected.name, expected.slots),
+                "constrained": (allowed.name, allowed.slots) if allowed else (None, {}),
+                "greedy": (parsed.name, parsed.slots),
+                "answer": (answer.name, answer.slots),
+                "confidence": t.command_confidence,
+                "source": u.source,
+                "twelve": (twelve_class(u.text), _twelve_class(allowed, t, constrained.threshold)),
+            }
+        )
 
     commands = [r for r in rows if r["command"]]
     others = [r for r in rows if not r["command"]]
@@ -102,40 +109,62 @@ def main():
     answered = np.mean([r["answer"] == r["want"] for r in commands])
     answer_fa = np.mean([r["answer"][0] is not None for r in others])
     noisy = f" with noise at {args.snr:g} dB SNR" if noises else ""
-    print(f"{len(commands)} command clips, {len(others)} non-command clips ({args.data}{noisy}); "
-          f"{unresolved} commands left out, their date already past at {now:%H:%M} UTC")  # fmt: skip
-    print(f"command accuracy (intent and slots exact, no rejection): constrained {100 * acc['constrained']:.1f}%  "
-          f"greedy + text parsing {100 * acc['greedy']:.1f}%")  # fmt: skip
+    print(
+        f"{len(commands)} command clips, {len(others)} non-command clips ({args.data}{noisy}); "
+        f"{unresolved} commands left out, their date already past at {now:%H:%M} UTC"
+    )
+    print(
+        f"command accuracy (intent and slots exact, no rejection): constrained {100 * acc['constrained']:.1f}%  "
+        f"greedy + text parsing {100 * acc['greedy']:.1f}%"
+    )
     print(f"greedy + text parsing accepts {100 * greedy_fa:.1f}% of non-command clips")
-    print(f"end to end (intent_of at the model's threshold, grammar then open words): commands exact "
-          f"{100 * answered:.1f}%, non-commands accepted {100 * answer_fa:.1f}%")  # fmt: skip
+    print(
+        f"end to end (intent_of at the model's threshold, grammar then open words): commands exact "
+        f"{100 * answered:.1f}%, non-commands accepted {100 * answer_fa:.1f}%"
+    )
     conf_cmd = np.array([r["confidence"] for r in commands])
     conf_other = np.array([r["confidence"] for r in others])
     thresholds = np.linspace(0, 1, 201)
     fr = np.array([np.mean(conf_cmd < t) for t in thresholds])  # commands rejected
     fa = np.array([np.mean(conf_other >= t) for t in thresholds])  # non-commands accepted
-    correct = np.array([np.mean([(r["confidence"] >= t) and r["constrained"] == r["want"] for r in commands])
-                        for t in thresholds])  # fmt: skip
+    correct = np.array(
+        [np.mean([(r["confidence"] >= t) and r["constrained"] == r["want"] for r in commands]) for t in thresholds]
+    )
     eer = int(np.argmin(np.abs(fr - fa)))
     five = int(np.flatnonzero(fr <= 0.05).max())
     for label, i in (("false rejects <= 5%", five), ("equal error", eer)):
-        print(f"{label}: threshold {thresholds[i]:.3f}  false accepts {100 * fa[i]:.1f}%  false rejects "
-              f"{100 * fr[i]:.1f}%  commands accepted and exact {100 * correct[i]:.1f}%")  # fmt: skip
-    by_source = {s: np.mean([r["constrained"] == r["want"] for r in commands if r["source"] == s])
-                 for s in sorted({r["source"] for r in commands})}  # fmt: skip
+        print(
+            f"{label}: threshold {thresholds[i]:.3f}  false accepts {100 * fa[i]:.1f}%  false rejects "
+            f"{100 * fr[i]:.1f}%  commands accepted and exact {100 * correct[i]:.1f}%"
+        )
+    by_source = {
+        s: np.mean([r["constrained"] == r["want"] for r in commands if r["source"] == s])
+        for s in sorted({r["source"] for r in commands})
+    }
     print("constrained command accuracy by source:", json.dumps({k: round(float(v), 3) for k, v in by_source.items()}))
-    by_intent = {i: (np.mean([r["constrained"] == r["want"] for r in commands if r["want"][0] == i]),
-                     sum(r["want"][0] == i for r in commands))
-                 for i in sorted({r["want"][0] for r in commands})}  # fmt: skip
-    print("constrained command accuracy by intent:", json.dumps({k: f"{100 * a:.1f}% of {n}" for k, (a, n) in by_intent.items()}))
+    by_intent = {
+        i: (
+            np.mean([r["constrained"] == r["want"] for r in commands if r["want"][0] == i]),
+            sum(r["want"][0] == i for r in commands),
+        )
+        for i in sorted({r["want"][0] for r in commands})
+    }
+    print(
+        "constrained command accuracy by intent:",
+        json.dumps({k: f"{100 * a:.1f}% of {n}" for k, (a, n) in by_intent.items()}),
+    )
     default = constrained.threshold
     at = int(np.searchsorted(thresholds, default))
-    print(f"at the model's threshold {default}: false accepts {100 * fa[at]:.1f}%  false rejects "
-          f"{100 * fr[at]:.1f}%  commands accepted and exact {100 * correct[at]:.1f}%")  # fmt: skip
+    print(
+        f"at the model's threshold {default}: false accepts {100 * fa[at]:.1f}%  false rejects "
+        f"{100 * fr[at]:.1f}%  commands accepted and exact {100 * correct[at]:.1f}%"
+    )
     twelve = [r["twelve"] for r in rows if r["source"] == "speech_commands"]
     if twelve:
-        print(f"Speech Commands 12-class accuracy through the built-in context at the default threshold: "
-              f"{100 * np.mean([want == got for want, got in twelve]):.1f}% of {len(twelve)} clips")  # fmt: skip
+        print(
+            f"Speech Commands 12-class accuracy through the built-in context at the default threshold: "
+            f"{100 * np.mean([want == got for want, got in twelve]):.1f}% of {len(twelve)} clips"
+        )
 
     import matplotlib
 
@@ -146,8 +175,13 @@ def main():
     ax.plot(100 * fr, 100 * fa)
     for i, marker in ((five, "o"), (eer, "s")):
         ax.plot(100 * fr[i], 100 * fa[i], marker, label=f"threshold {thresholds[i]:.2f}")
-    ax.set(xlabel="commands rejected (%)", ylabel="non-commands accepted (%)", xlim=(0, 100), ylim=(0, 100),
-           title="Out-of-grammar rejection on the dev set")  # fmt: skip
+    ax.set(
+        xlabel="commands rejected (%)",
+        ylabel="non-commands accepted (%)",
+        xlim=(0, 100),
+        ylim=(0, 100),
+        title="Out-of-grammar rejection on the dev set",
+    )
     ax.legend()
     ax.grid(alpha=0.3)
     fig.tight_layout()

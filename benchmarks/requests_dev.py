@@ -40,7 +40,9 @@ def main():
         if (got.name, got.slots if got.name else {}) == (row["intent"], row["slots"]):
             exact += 1
         elif args.errors:
-            print(f"{row['text']}\n    want {row['intent']} {row['slots']}\n    got  {got.name} {got.slots} {got.reason or ''}")
+            print(
+                f"{row['text']}\n    want {row['intent']} {row['slots']}\n    got  {got.name} {got.slots} {got.reason or ''}"
+            )
     others = [r["text"] for r in phrasing_rows("others.jsonl")]
     accepted = []
     for text in others:
@@ -54,10 +56,14 @@ def main():
             print("accepted:", *a)
     ms = 1000 * np.array(seconds)
     print(f"development table: {exact} of {len(rows)} exact ({100 * exact / len(rows):.1f}%)")
-    print(f"others.jsonl read as a built-in request: {len(accepted)} of {len(others)} "
-          f"({100 * len(accepted) / len(others):.2f}%)")  # fmt: skip
-    print(f"understand() per sentence: p50 {np.percentile(ms, 50):.3f} ms, p95 {np.percentile(ms, 95):.3f} ms, "
-          f"max {ms.max():.2f} ms over {len(ms)} sentences")  # fmt: skip
+    print(
+        f"others.jsonl read as a built-in request: {len(accepted)} of {len(others)} "
+        f"({100 * len(accepted) / len(others):.2f}%)"
+    )
+    print(
+        f"understand() per sentence: p50 {np.percentile(ms, 50):.3f} ms, p95 {np.percentile(ms, 95):.3f} ms, "
+        f"max {ms.max():.2f} ms over {len(ms)} sentences"
+    )
 
 
 if __name__ == "__main__":

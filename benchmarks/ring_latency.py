@@ -10,7 +10,7 @@ The decoder is never reached (the blocks are silent), so this is the store polli
 import argparse
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,7 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         store = ReminderStore(Path(folder) / "r.db")
-        start = datetime.now(timezone.utc)
+        start = datetime.now(UTC)
         dues = [start + timedelta(seconds=2 + 1.3 * k) for k in range(args.timers)]
         for due in dues:
             store.add("", due, "set a timer", kind="timer")
@@ -41,11 +41,13 @@ def main():
 
         late = []
         for item in assistant.run(blocks(), start):
-            late.append((datetime.now(timezone.utc) - datetime.fromisoformat(item.due)).total_seconds())
+            late.append((datetime.now(UTC) - datetime.fromisoformat(item.due)).total_seconds())
             if len(late) == len(dues):
                 break
-    print(f"{len(late)} timers rang {1000 * min(late):.0f}-{1000 * max(late):.0f} ms after their time "
-          f"(median {1000 * np.median(late):.0f} ms); polling every {1000 * assistant.due_every_s:.0f} ms")
+    print(
+        f"{len(late)} timers rang {1000 * min(late):.0f}-{1000 * max(late):.0f} ms after their time "
+        f"(median {1000 * np.median(late):.0f} ms); polling every {1000 * assistant.due_every_s:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -13,13 +13,13 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from asr.app.hear import CommandRecognizer
 from asr.audio import load_audio
 from asr.commands.builtin import commands_context, compile_context, types_context
 from asr.commands.grammar import Grammar
-from asr.app.hear import CommandRecognizer
 from asr.commands.intents import understand
-from asr.runtime import Recognizer
 from asr.data.synth import held_out, speak, voices
+from asr.runtime import Recognizer
 
 
 def main():
@@ -49,8 +49,10 @@ def main():
             print(f"{voice.engine} {voice.name}{' (held out)' if held_out(voice) else ''} | " + " | ".join(heard))
     n_held = sum(map(held_out, voices()))
     for name in searches:
-        print(f"{name}: {exact[name, False] + exact[name, True]} of {len(voices())} voices exact, "
-              f"{exact[name, True]} of the {n_held} held out")  # fmt: skip
+        print(
+            f"{name}: {exact[name, False] + exact[name, True]} of {len(voices())} voices exact, "
+            f"{exact[name, True]} of the {n_held} held out"
+        )
 
 
 if __name__ == "__main__":

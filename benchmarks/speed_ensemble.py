@@ -14,10 +14,9 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from asr.runtime import vocab
 from asr.audio import SAMPLE_RATE, load_audio, resample
 from asr.data.manifest import read_manifest
-from asr.runtime import Recognizer
+from asr.runtime import Recognizer, vocab
 
 DIGITS = "zero one two three four five six seven eight nine".split()
 
@@ -28,8 +27,9 @@ def word_scores(log_probs: np.ndarray, words: list[str]) -> np.ndarray:
     lp = torch.from_numpy(log_probs).unsqueeze(1).expand(-1, len(words), -1)  # (frames, words, vocab)
     frames = torch.full((len(words),), log_probs.shape[0])
     lengths = torch.tensor([len(t) for t in targets])
-    loss = torch.nn.functional.ctc_loss(lp, torch.cat(targets), frames, lengths, blank=vocab.BLANK_INDEX,
-                                        reduction="none")  # fmt: skip
+    loss = torch.nn.functional.ctc_loss(
+        lp, torch.cat(targets), frames, lengths, blank=vocab.BLANK_INDEX, reduction="none"
+    )
     return -loss.numpy()
 
 

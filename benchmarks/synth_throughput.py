@@ -20,13 +20,22 @@ from asr.data import synth
 def throughput(engine: str, n: int, kokoro: synth.KokoroFiles) -> str:
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        synth.synthesize(out, n, seed=7, workers=1, noise_dir="../shared/data/speech_commands_background_noise",
-                         engines=(engine,), kokoro=kokoro if engine == "kokoro" else None)  # fmt: skip
+        synth.synthesize(
+            out,
+            n,
+            seed=7,
+            workers=1,
+            noise_dir="../shared/data/speech_commands_background_noise",
+            engines=(engine,),
+            kokoro=kokoro if engine == "kokoro" else None,
+        )
         wall = time.perf_counter() - start
         rows = [json.loads(line) for split in ("train", "dev") for line in open(Path(out) / f"{split}.jsonl")]
     speech_s = sum(r["duration_s"] for r in rows)
-    return (f"{engine}: {n / wall:.2f} utterances/s per core ({3600 * n / wall:.0f} an hour), "
-            f"{speech_s / wall:.2f} s of speech per second, mean clip {speech_s / n:.2f} s")  # fmt: skip
+    return (
+        f"{engine}: {n / wall:.2f} utterances/s per core ({3600 * n / wall:.0f} an hour), "
+        f"{speech_s / wall:.2f} s of speech per second, mean clip {speech_s / n:.2f} s"
+    )
 
 
 def corpus_size(folder: Path) -> str:

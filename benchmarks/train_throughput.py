@@ -55,9 +55,11 @@ def main():
     if device.type == "cuda":
         torch.cuda.synchronize()
     elapsed = time.perf_counter() - start
-    print(f"{config.model.cell} bidirectional={config.model.bidirectional} {count_parameters(model):,} params, "
-          f"{device}, {torch.get_num_threads()} threads, batch {args.batch_size} x {args.seconds:.1f} s: "
-          f"{args.steps * args.batch_size / elapsed:.0f} utterances/s")  # fmt: skip
+    print(
+        f"{config.model.cell} bidirectional={config.model.bidirectional} {count_parameters(model):,} params, "
+        f"{device}, {torch.get_num_threads()} threads, batch {args.batch_size} x {args.seconds:.1f} s: "
+        f"{args.steps * args.batch_size / elapsed:.0f} utterances/s"
+    )
 
 
 if __name__ == "__main__":

@@ -14,12 +14,12 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from inference_latency import onnx_runner, percentiles
 
 from asr.runtime import Recognizer
 from asr.train.checkpoint import build_model, checkpoint_config, load_checkpoint
 from asr.train.export import export
 from asr.train.model import count_parameters
-from inference_latency import onnx_runner, percentiles
 
 
 def describe(ckpt: dict) -> str:
@@ -61,15 +61,20 @@ def main():
     parser.add_argument("checkpoints", nargs="+", help="best.pt of each variant")
     parser.add_argument("--dev", nargs="+", help="dev manifests (default: each checkpoint's own)")
     args = parser.parse_args()
-    print("| variant | parameters | fp32 ONNX | dev CER | SC 12-class | FSDD | 1 s, 1 thread | 10 s, 1 thread "
-          "| best epoch | training minutes to it |")  # fmt: skip
+    print(
+        "| variant | parameters | fp32 ONNX | dev CER | SC 12-class | FSDD | 1 s, 1 thread | 10 s, 1 thread "
+        "| best epoch | training minutes to it |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for checkpoint in args.checkpoints:
             r = measure(checkpoint, args.dev, Path(tmp))
-            print(f"| {r['variant']} | {r['params'] / 1e6:.2f} M | {r['onnx_mb']:.1f} MB | {pct(r['cer'])} "
-                  f"| {pct(r['twelve_class'])} | {pct(r['fsdd'])} | {r['ms_1s']:.2f} ms | {r['ms_10s']:.2f} ms "
-                  f"| {r['epoch']} | {r['train_min']:.1f} |", flush=True)  # fmt: skip
+            print(
+                f"| {r['variant']} | {r['params'] / 1e6:.2f} M | {r['onnx_mb']:.1f} MB | {pct(r['cer'])} "
+                f"| {pct(r['twelve_class'])} | {pct(r['fsdd'])} | {r['ms_1s']:.2f} ms | {r['ms_10s']:.2f} ms "
+                f"| {r['epoch']} | {r['train_min']:.1f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

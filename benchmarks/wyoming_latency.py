@@ -34,7 +34,9 @@ async def one(port: int, clip: Path) -> float:
         await client.write_event(Transcribe().event())
         await client.write_event(AudioStart(rate=rate, width=2, channels=1).event())
         for i in range(0, len(audio), step):
-            await client.write_event(AudioChunk(rate=rate, width=2, channels=1, audio=audio[i : i + step].tobytes()).event())
+            await client.write_event(
+                AudioChunk(rate=rate, width=2, channels=1, audio=audio[i : i + step].tobytes()).event()
+            )
         start = time.perf_counter()
         await client.write_event(AudioStop().event())
         event = await client.read_event()
@@ -60,8 +62,10 @@ async def garbage(port: int, count: int) -> int:
 
 async def main(args) -> None:
     port = free_port()
-    server = subprocess.Popen([str(Path(sys.executable).with_name("asr")), "serve", "--uri", f"tcp://127.0.0.1:{port}",
-                               "--threads", "1"], stderr=subprocess.DEVNULL)  # fmt: skip
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("asr")), "serve", "--uri", f"tcp://127.0.0.1:{port}", "--threads", "1"],
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(600):
             try:
@@ -71,19 +75,25 @@ async def main(args) -> None:
                 time.sleep(0.1)
         await one(port, args.clip)  # warm-up
         ms = 1000 * np.array([await one(port, args.clip) for _ in range(args.runs)])
-        print(f"{args.clip} ({sf.info(args.clip).duration:.1f} s), one client, {args.runs} runs: end of audio to "
-              f"transcript p50 {np.percentile(ms, 50):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms")  # fmt: skip
+        print(
+            f"{args.clip} ({sf.info(args.clip).duration:.1f} s), one client, {args.runs} runs: end of audio to "
+            f"transcript p50 {np.percentile(ms, 50):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms"
+        )
         start = time.perf_counter()
         parallel = await asyncio.gather(*(one(port, args.clip) for _ in range(8)))
-        print(f"8 clients at once: all answered in {time.perf_counter() - start:.2f} s "
-              f"(slowest end of audio to transcript {1000 * max(parallel):.0f} ms)")  # fmt: skip
+        print(
+            f"8 clients at once: all answered in {time.perf_counter() - start:.2f} s "
+            f"(slowest end of audio to transcript {1000 * max(parallel):.0f} ms)"
+        )
         start = time.perf_counter()
         dropped = await garbage(port, args.garbage)
         async with AsyncTcpClient("127.0.0.1", port) as client:
             await client.write_event(Describe().event())
             alive = (await client.read_event()).type == "info"
-        print(f"{args.garbage} garbage messages in {time.perf_counter() - start:.1f} s: {dropped} clients dropped; "
-              f"the server then answered describe: {alive}")  # fmt: skip
+        print(
+            f"{args.garbage} garbage messages in {time.perf_counter() - start:.1f} s: {dropped} clients dropped; "
+            f"the server then answered describe: {alive}"
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -1,6 +1,7 @@
 """Training augmentation on a real clip: reproducible, and each transform does what it says."""
 
 import numpy as np
+import pytest
 import torch
 
 from asr.audio import SAMPLE_RATE, load_audio
@@ -19,6 +20,7 @@ def _high_band_share(audio: torch.Tensor) -> float:
     return spectrum[np.fft.rfftfreq(len(audio), 1 / SAMPLE_RATE) > 4200].sum() / spectrum.sum()
 
 
+@pytest.mark.shared
 def test_same_seed_same_augmentation(sc_clip):
     audio, config = torch.from_numpy(load_audio(sc_clip)), load_config(None, ["band_limit_prob=0.5", "pad_s=0.2"])
     noises = load_noises(str(NOISE))
@@ -42,6 +44,7 @@ def test_padding_adds_quiet_at_both_ends(sc_clip):
     assert torch.equal(padded[start : start + len(audio)], audio)  # the clip itself, untouched
 
 
+@pytest.mark.shared
 def test_trim_cuts_a_speech_commands_clip_to_its_word(sc_clip):
     """A 1 s Speech Commands clip cut as tightly as FSDD's: shorter, the word's loudest part kept,
     and the same samples; a clip of steady noise has no edges to cut."""
@@ -50,7 +53,7 @@ def test_trim_cuts_a_speech_commands_clip_to_its_word(sc_clip):
     assert 0.2 * SAMPLE_RATE < len(trimmed) < 0.8 * len(audio)
     start = int(np.flatnonzero((audio.unfold(0, len(trimmed), 1) == trimmed).all(dim=1))[0])  # where it came from
     assert start <= int(audio.abs().argmax()) < start + len(trimmed)
-    noise = torch.from_numpy(load_noises(str(NOISE))[0][: SAMPLE_RATE].numpy())
+    noise = torch.from_numpy(load_noises(str(NOISE))[0][:SAMPLE_RATE].numpy())
     assert torch.equal(augment_waveform(noise, _config("trim_prob=1.0"), [], torch.Generator()), noise.clamp(-1, 1))
 
 

@@ -1,13 +1,13 @@
 """The chime and the ringing: what it sounds like, when it repeats, and stop or snooze by voice."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
 from asr.app import chime
-from asr.commands.intents import Intent
 from asr.app.listen import Assistant, Endpointer
 from asr.app.store import ReminderStore
+from asr.commands.intents import Intent
 
 
 def test_the_chime_is_two_bell_notes_within_level():
@@ -59,7 +59,7 @@ def test_a_device_that_goes_away_leaves_a_silent_ringer(recwarn):
 
 def test_stop_and_snooze_answer_what_rings(tmp_path):
     store = ReminderStore(tmp_path / "r.db")
-    now = datetime(2026, 11, 24, 7, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 24, 7, tzinfo=UTC)
     alarm = store.add("", now, "wake me up at seven", kind="alarm")
     assistant = Assistant(None, store, Endpointer(), ringer=chime.Ringer())  # answering needs no recognizer
     stop, snooze = Intent("command", {"word": "stop"}), Intent("snooze", {"duration": 300})

@@ -16,7 +16,12 @@ def test_toml_and_overrides_merge(tmp_path):
 def test_override_values_are_toml():
     config = load_config(None, ["model.bidirectional=false", "amp=true", "lr=2e-3", "max_minutes=5", 'name="x y"'])
     assert (config.model.bidirectional, config.amp, config.lr, config.max_minutes, config.name) == (
-        False, True, 0.002, 5.0, "x y")  # fmt: skip
+        False,
+        True,
+        0.002,
+        5.0,
+        "x y",
+    )
     assert isinstance(config.max_minutes, float)
 
 
@@ -36,7 +41,7 @@ def test_shipped_configs_load():
         ("", ["epochs=2.5"], "epochs must be a whole number"),
         ("", ["lr=fast"], "lr must be a number"),
         ("snr_db = 3\n", [], "snr_db must be a list"),
-        ("[model]\nhidden = \"big\"\n", [], r"\[model\]: hidden must be a whole number"),
+        ('[model]\nhidden = "big"\n', [], r"\[model\]: hidden must be a whole number"),
         ("epochs = = 3\n", [], "not valid TOML"),
     ],
 )

@@ -5,12 +5,13 @@ import pytest
 from typer.testing import CliRunner
 
 from asr.data.corpora import KEYWORDS, SPEECH_COMMANDS_WORDS, librispeech, librispeech_sexes
-from asr.errors import ASRError
 from asr.data.manifest import read_manifest
+from asr.errors import ASRError
 from cli import app
 from tests.conftest import SHARED
 
 
+@pytest.mark.shared
 def test_prepare_shared_writes_speaker_disjoint_manifests(tmp_path):
     result = CliRunner().invoke(app, ["data", "prepare-shared", "--shared", str(SHARED), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
@@ -39,6 +40,7 @@ def test_prepare_shared_missing_folder_is_one_line(tmp_path):
 MINI = SHARED / "mini_librispeech" / "LibriSpeech" / "train-clean-5"
 
 
+@pytest.mark.shared
 def test_prepare_shared_holds_out_librispeech_readers_of_both_sexes(tmp_path):
     result = CliRunner().invoke(app, ["data", "prepare-shared", "--shared", str(SHARED), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
@@ -63,11 +65,15 @@ def _chapter(tmp_path, lines, clips):
     return tmp_path / "sub"
 
 
+@pytest.mark.shared
 def test_librispeech_reads_its_layout(tmp_path):
-    utterances = librispeech(_chapter(tmp_path, ["19-198-0000 HELLO THERE", "19-198-0001 IT'S ME"], ["19-198-0000", "19-198-0001"]))
+    utterances = librispeech(
+        _chapter(tmp_path, ["19-198-0000 HELLO THERE", "19-198-0001 IT'S ME"], ["19-198-0000", "19-198-0001"])
+    )
     assert [(u.text, u.speaker) for u in utterances] == [("hello there", "19"), ("it's me", "19")]
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize(
     ("lines", "clips", "message"),
     [

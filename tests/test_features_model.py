@@ -9,9 +9,15 @@ from asr.train.model import AcousticModel, ModelConfig, count_parameters, revers
 
 def test_conv_stft_log_mel_matches_torchaudio(sc_clip, fsdd_clip):
     reference = torchaudio.transforms.MelSpectrogram(
-        SAMPLE_RATE, n_fft=N_FFT, win_length=WIN_LENGTH, hop_length=HOP_LENGTH, n_mels=N_MELS,
-        center=True, pad_mode="constant", power=2.0,
-    )  # fmt: skip
+        SAMPLE_RATE,
+        n_fft=N_FFT,
+        win_length=WIN_LENGTH,
+        hop_length=HOP_LENGTH,
+        n_mels=N_MELS,
+        center=True,
+        pad_mode="constant",
+        power=2.0,
+    )
     audio = torch.nn.utils.rnn.pad_sequence(
         [torch.from_numpy(load_audio(p)) for p in (sc_clip, fsdd_clip)], batch_first=True
     )
@@ -38,8 +44,13 @@ def test_reverse_padded_reverses_within_each_length():
 
 @pytest.mark.parametrize(
     "config",
-    [ModelConfig(), ModelConfig(cell="gru"), ModelConfig(bidirectional=False), ModelConfig(subsample=False, hidden=32),
-     ModelConfig(cell="gru", conv="2d")],
+    [
+        ModelConfig(),
+        ModelConfig(cell="gru"),
+        ModelConfig(bidirectional=False),
+        ModelConfig(subsample=False, hidden=32),
+        ModelConfig(cell="gru", conv="2d"),
+    ],
     ids=["bilstm", "bigru", "lstm", "no-subsample", "bigru-conv2d"],
 )
 def test_padding_in_a_batch_changes_nothing(config):

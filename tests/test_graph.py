@@ -4,10 +4,10 @@ import kaldifst
 import numpy as np
 import pytest
 
-from asr.runtime import graph, phones
 from asr.commands.context import load_context
 from asr.commands.grammar import Grammar
 from asr.errors import ASRError
+from asr.runtime import graph, phones
 
 SENTENCES = ["call mom", "call dad", "set a timer", "read the news", "stop", "yes", "no"]
 
@@ -93,8 +93,15 @@ def context_graph(lexicon, cache):
     return compile_context(context, ("call", "mom", "feed", "the", "cat"), lexicon)
 
 
-@pytest.mark.parametrize("sentence", ["i want a large coffee", "give me small hot chocolate please",
-                                      "remind me to feed the cat", "remind me to call mom"])  # fmt: skip
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "i want a large coffee",
+        "give me small hot chocolate please",
+        "remind me to feed the cat",
+        "remind me to call mom",
+    ],
+)
 def test_a_context_decodes_its_sentences_slots_macros_and_free_text(context_graph, lexicon, sentence):
     decoded = graph.decode(context_graph, posteriors(lexicon.phones(sentence)))
     assert decoded.words == sentence.split() and decoded.acoustic_cost < 1.0

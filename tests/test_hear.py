@@ -12,7 +12,6 @@ from asr.audio import SAMPLE_RATE
 from asr.commands.intents import active_grammar
 from asr.commands.requests import Intent
 from asr.runtime import Recognizer, Transcript
-from tests.conftest import SC
 
 NOW = datetime(2026, 11, 24, 15, tzinfo=ZoneInfo("America/New_York"))  # a Tuesday afternoon
 
@@ -22,8 +21,8 @@ def commands():
     return CommandRecognizer(Recognizer(threads=1), active_grammar())
 
 
-def test_a_keyword_is_heard_and_silence_is_not(commands):
-    heard = commands.hear(sorted((SC / "yes").glob("*.wav"))[0], NOW)
+def test_a_keyword_is_heard_and_silence_is_not(commands, sc_clip):
+    heard = commands.hear(sc_clip, NOW)
     assert (heard.intent.name, heard.intent.slots) == ("command", {"word": "yes"})
     line = json.loads(json.dumps(heard.to_dict()))
     assert line["intent"]["intent"] == "command" and line["text"] and "reason" not in line
@@ -39,8 +38,13 @@ def test_the_threshold_is_the_models_unless_given():
 
 
 def test_a_live_utterance_line_has_its_times_and_action():
-    heard = Heard(Transcript("stop", 0.9), Intent("command", {"word": "stop"}, "stop"),
-                  "2026-11-24T15:00:00.000-05:00", "2026-11-24T15:00:01.000-05:00", "stopped the timer")
+    heard = Heard(
+        Transcript("stop", 0.9),
+        Intent("command", {"word": "stop"}, "stop"),
+        "2026-11-24T15:00:00.000-05:00",
+        "2026-11-24T15:00:01.000-05:00",
+        "stopped the timer",
+    )
     line = heard.to_dict()
     assert line["started_at"] < line["ended_at"] and line["action"] == "stopped the timer"
     assert line["intent"]["slots"] == {"word": "stop"}
@@ -50,7 +54,9 @@ def test_speech_outside_the_grammar_is_read_from_its_open_words(commands):
     """A decoded request the built-in grammar has no sentence for goes to the same parser."""
     heard = Transcript("olly please set my alarm for five pm", 0.9, command_text=None)
     assert (commands.intent_of(heard, NOW).name, commands.intent_of(heard, NOW).slots) == (
-        "set_alarm", {"datetime": "2026-11-24T17:00:00-05:00"})  # fmt: skip
+        "set_alarm",
+        {"datetime": "2026-11-24T17:00:00-05:00"},
+    )
     weak = Transcript("the cat sat on the mat", 0.9, command_text="stop", command_confidence=0.2)
     assert commands.intent_of(weak, NOW).reason.startswith("rejected: confidence 0.20")
 

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from asr.commands.builtin import LETTERS, commands_context, compile_context, types_context
-from asr.commands.datetimes import DateTimeError, parse_datetime
 from asr.commands.context import TEXT_TYPE, ContextError, load_context
+from asr.commands.datetimes import DateTimeError, parse_datetime
 from asr.commands.grammar import Grammar
 from asr.commands.intents import active_grammar, understand
 from asr.commands.spoken import number_words, spoken
@@ -45,26 +45,106 @@ def coffee(tmp_path_factory):
 
 
 TABLE = [
-    ("remind me to call mom tomorrow at nine", "set_reminder", {"task": "call mom", "datetime": "2026-11-25T09:00:00-05:00"}),
-    ("remind me to take out the trash tonight", "set_reminder", {"task": "take out the trash", "datetime": "2026-11-24T20:00:00-05:00"}),
-    ("please remind me to water the plants on friday", "set_reminder", {"task": "water the plants", "datetime": "2026-11-27T09:00:00-05:00"}),
-    ("remind me at six pm to start dinner", "set_reminder", {"task": "start dinner", "datetime": "2026-11-24T18:00:00-05:00"}),
-    ("remind me tomorrow morning to pay the rent", "set_reminder", {"task": "pay the rent", "datetime": "2026-11-25T09:00:00-05:00"}),
-    ("set a reminder for friday at five pm to pick up the kids", "set_reminder", {"task": "pick up the kids", "datetime": "2026-11-27T17:00:00-05:00"}),
-    ("set a reminder to buy milk in an hour", "set_reminder", {"task": "buy milk", "datetime": "2026-11-24T16:00:00-05:00"}),
-    ("create a reminder to book the flight on december third", "set_reminder", {"task": "book the flight", "datetime": "2026-12-03T09:00:00-05:00"}),
-    ("add a reminder for next monday to renew my passport", "set_reminder", {"task": "renew my passport", "datetime": "2026-11-30T09:00:00-05:00"}),
-    ("in ten minutes remind me to take the pizza out", "set_reminder", {"task": "take the pizza out", "datetime": "2026-11-24T15:10:00-05:00"}),
-    ("in an hour and a half remind me to check the oven", "set_reminder", {"task": "check the oven", "datetime": "2026-11-24T16:30:00-05:00"}),
-    ("tomorrow at noon remind me to call the dentist", "set_reminder", {"task": "call the dentist", "datetime": "2026-11-25T12:00:00-05:00"}),
-    ("don't let me forget to water the plants on friday", "set_reminder", {"task": "water the plants", "datetime": "2026-11-27T09:00:00-05:00"}),
-    ("on saturday don't let me forget to feed the cat", "set_reminder", {"task": "feed the cat", "datetime": "2026-11-28T09:00:00-05:00"}),
-    ("remember to send the report at half past four", "set_reminder", {"task": "send the report", "datetime": "2026-11-24T16:30:00-05:00"}),
-    ("remind me to stretch in twenty five minutes", "set_reminder", {"task": "stretch", "datetime": "2026-11-24T15:25:00-05:00"}),
-    ("remind me to call grandma the day after tomorrow at seven in the evening", "set_reminder", {"task": "call grandma", "datetime": "2026-11-26T19:00:00-05:00"}),
-    ("remind me to leave for the airport at quarter to six", "set_reminder", {"task": "leave for the airport", "datetime": "2026-11-24T17:45:00-05:00"}),
-    ("remind me to go to bed at midnight", "set_reminder", {"task": "go to bed", "datetime": "2026-11-25T00:00:00-05:00"}),
-    ("remind me to check the mail at nine thirty", "set_reminder", {"task": "check the mail", "datetime": "2026-11-24T21:30:00-05:00"}),
+    (
+        "remind me to call mom tomorrow at nine",
+        "set_reminder",
+        {"task": "call mom", "datetime": "2026-11-25T09:00:00-05:00"},
+    ),
+    (
+        "remind me to take out the trash tonight",
+        "set_reminder",
+        {"task": "take out the trash", "datetime": "2026-11-24T20:00:00-05:00"},
+    ),
+    (
+        "please remind me to water the plants on friday",
+        "set_reminder",
+        {"task": "water the plants", "datetime": "2026-11-27T09:00:00-05:00"},
+    ),
+    (
+        "remind me at six pm to start dinner",
+        "set_reminder",
+        {"task": "start dinner", "datetime": "2026-11-24T18:00:00-05:00"},
+    ),
+    (
+        "remind me tomorrow morning to pay the rent",
+        "set_reminder",
+        {"task": "pay the rent", "datetime": "2026-11-25T09:00:00-05:00"},
+    ),
+    (
+        "set a reminder for friday at five pm to pick up the kids",
+        "set_reminder",
+        {"task": "pick up the kids", "datetime": "2026-11-27T17:00:00-05:00"},
+    ),
+    (
+        "set a reminder to buy milk in an hour",
+        "set_reminder",
+        {"task": "buy milk", "datetime": "2026-11-24T16:00:00-05:00"},
+    ),
+    (
+        "create a reminder to book the flight on december third",
+        "set_reminder",
+        {"task": "book the flight", "datetime": "2026-12-03T09:00:00-05:00"},
+    ),
+    (
+        "add a reminder for next monday to renew my passport",
+        "set_reminder",
+        {"task": "renew my passport", "datetime": "2026-11-30T09:00:00-05:00"},
+    ),
+    (
+        "in ten minutes remind me to take the pizza out",
+        "set_reminder",
+        {"task": "take the pizza out", "datetime": "2026-11-24T15:10:00-05:00"},
+    ),
+    (
+        "in an hour and a half remind me to check the oven",
+        "set_reminder",
+        {"task": "check the oven", "datetime": "2026-11-24T16:30:00-05:00"},
+    ),
+    (
+        "tomorrow at noon remind me to call the dentist",
+        "set_reminder",
+        {"task": "call the dentist", "datetime": "2026-11-25T12:00:00-05:00"},
+    ),
+    (
+        "don't let me forget to water the plants on friday",
+        "set_reminder",
+        {"task": "water the plants", "datetime": "2026-11-27T09:00:00-05:00"},
+    ),
+    (
+        "on saturday don't let me forget to feed the cat",
+        "set_reminder",
+        {"task": "feed the cat", "datetime": "2026-11-28T09:00:00-05:00"},
+    ),
+    (
+        "remember to send the report at half past four",
+        "set_reminder",
+        {"task": "send the report", "datetime": "2026-11-24T16:30:00-05:00"},
+    ),
+    (
+        "remind me to stretch in twenty five minutes",
+        "set_reminder",
+        {"task": "stretch", "datetime": "2026-11-24T15:25:00-05:00"},
+    ),
+    (
+        "remind me to call grandma the day after tomorrow at seven in the evening",
+        "set_reminder",
+        {"task": "call grandma", "datetime": "2026-11-26T19:00:00-05:00"},
+    ),
+    (
+        "remind me to leave for the airport at quarter to six",
+        "set_reminder",
+        {"task": "leave for the airport", "datetime": "2026-11-24T17:45:00-05:00"},
+    ),
+    (
+        "remind me to go to bed at midnight",
+        "set_reminder",
+        {"task": "go to bed", "datetime": "2026-11-25T00:00:00-05:00"},
+    ),
+    (
+        "remind me to check the mail at nine thirty",
+        "set_reminder",
+        {"task": "check the mail", "datetime": "2026-11-24T21:30:00-05:00"},
+    ),
     ("set a timer for two and a half minutes", "set_timer", {"duration_s": 150}),
     ("set a timer for ten minutes", "set_timer", {"duration_s": 600}),
     ("start a timer for an hour and a half", "set_timer", {"duration_s": 5400}),
@@ -102,19 +182,67 @@ TABLE = [
 
 
 TYPED = [  # as people type them: digits, clock times, ordinals, capitals and punctuation
-    ("Remind me to call mom tomorrow at 9.", "set_reminder", {"task": "call mom", "datetime": "2026-11-25T09:00:00-05:00"}),
-    ("remind me to call mom, tomorrow at nine!", "set_reminder", {"task": "call mom", "datetime": "2026-11-25T09:00:00-05:00"}),
-    ("Remind me at 6pm to start dinner", "set_reminder", {"task": "start dinner", "datetime": "2026-11-24T18:00:00-05:00"}),
-    ("set a reminder for Friday at 5 p.m. to pick up the kids", "set_reminder", {"task": "pick up the kids", "datetime": "2026-11-27T17:00:00-05:00"}),
-    ("create a reminder to book the flight on December 3rd", "set_reminder", {"task": "book the flight", "datetime": "2026-12-03T09:00:00-05:00"}),
-    ("Remind me to call mom on Dec 3 at 5:30 pm.", "set_reminder", {"task": "call mom", "datetime": "2026-12-03T17:30:00-05:00"}),
-    ("remind me to renew my passport on Sept. 21st", "set_reminder", {"task": "renew my passport", "datetime": "2027-09-21T09:00:00-04:00"}),
+    (
+        "Remind me to call mom tomorrow at 9.",
+        "set_reminder",
+        {"task": "call mom", "datetime": "2026-11-25T09:00:00-05:00"},
+    ),
+    (
+        "remind me to call mom, tomorrow at nine!",
+        "set_reminder",
+        {"task": "call mom", "datetime": "2026-11-25T09:00:00-05:00"},
+    ),
+    (
+        "Remind me at 6pm to start dinner",
+        "set_reminder",
+        {"task": "start dinner", "datetime": "2026-11-24T18:00:00-05:00"},
+    ),
+    (
+        "set a reminder for Friday at 5 p.m. to pick up the kids",
+        "set_reminder",
+        {"task": "pick up the kids", "datetime": "2026-11-27T17:00:00-05:00"},
+    ),
+    (
+        "create a reminder to book the flight on December 3rd",
+        "set_reminder",
+        {"task": "book the flight", "datetime": "2026-12-03T09:00:00-05:00"},
+    ),
+    (
+        "Remind me to call mom on Dec 3 at 5:30 pm.",
+        "set_reminder",
+        {"task": "call mom", "datetime": "2026-12-03T17:30:00-05:00"},
+    ),
+    (
+        "remind me to renew my passport on Sept. 21st",
+        "set_reminder",
+        {"task": "renew my passport", "datetime": "2027-09-21T09:00:00-04:00"},
+    ),
     ("remind me to pay rent on the 1st", "set_reminder", {"task": "pay rent", "datetime": "2026-12-01T09:00:00-05:00"}),
-    ("remind me to buy a tree on 12/20", "set_reminder", {"task": "buy a tree", "datetime": "2026-12-20T09:00:00-05:00"}),
-    ("remind me to call mom on 25/12 at 5pm", "set_reminder", {"task": "call mom", "datetime": "2026-12-25T17:00:00-05:00"}),
-    ("in 10 minutes remind me to take the pizza out", "set_reminder", {"task": "take the pizza out", "datetime": "2026-11-24T15:10:00-05:00"}),
-    ("remind me to take 2 pills at 9:05 PM", "set_reminder", {"task": "take two pills", "datetime": "2026-11-24T21:05:00-05:00"}),
-    ("Don’t let me forget to water the plants on Friday", "set_reminder", {"task": "water the plants", "datetime": "2026-11-27T09:00:00-05:00"}),
+    (
+        "remind me to buy a tree on 12/20",
+        "set_reminder",
+        {"task": "buy a tree", "datetime": "2026-12-20T09:00:00-05:00"},
+    ),
+    (
+        "remind me to call mom on 25/12 at 5pm",
+        "set_reminder",
+        {"task": "call mom", "datetime": "2026-12-25T17:00:00-05:00"},
+    ),
+    (
+        "in 10 minutes remind me to take the pizza out",
+        "set_reminder",
+        {"task": "take the pizza out", "datetime": "2026-11-24T15:10:00-05:00"},
+    ),
+    (
+        "remind me to take 2 pills at 9:05 PM",
+        "set_reminder",
+        {"task": "take two pills", "datetime": "2026-11-24T21:05:00-05:00"},
+    ),
+    (
+        "Don’t let me forget to water the plants on Friday",
+        "set_reminder",
+        {"task": "water the plants", "datetime": "2026-11-27T09:00:00-05:00"},
+    ),
     ("Set a timer for 2.5 minutes", "set_timer", {"duration_s": 150}),
     ("timer for 90 seconds", "set_timer", {"duration_s": 90}),
     ("start a 10-minute timer", "set_timer", {"duration_s": 600}),
@@ -139,13 +267,18 @@ def test_builtin_phrasings(grammar, text, intent, slots):
 
 
 def test_typed_numbers_are_spelled_the_way_the_grammar_says_them(grammar):
-    assert spoken("at 12:00 or 9:07pm, the 22nd, 105 times") == "at twelve or nine oh seven pm the twenty second one hundred and five times"
+    assert (
+        spoken("at 12:00 or 9:07pm, the 22nd, 105 times")
+        == "at twelve or nine oh seven pm the twenty second one hundred and five times"
+    )
     assert understand("wake me up at 25:00", grammar, NOW).name is None  # no such time
     assert spoken("I'd like it   NOW") == "i'd like it now"
 
 
-@pytest.mark.parametrize("text", ["hello there", "what is the weather like", "seventeen", "the cat sat on the mat",
-                                  "marvin", "backward", "bed"])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    ["hello there", "what is the weather like", "seventeen", "the cat sat on the mat", "marvin", "backward", "bed"],
+)
 def test_outside_the_context_is_rejected_with_a_reason(grammar, text):
     result = understand(text, grammar, NOW)
     assert result.name is None and result.reason == "not a command of the active context"
@@ -153,10 +286,16 @@ def test_outside_the_context_is_rejected_with_a_reason(grammar, text):
 
 @pytest.mark.parametrize(
     ("text", "missing"),
-    [("remind me", "a reminder needs a task"), ("set a timer", "a timer needs a length"),
-     ("remind me to call mom", "a reminder needs a time: when should it go off? e.g. 'remind me to call mom tomorrow"),
-     ("set an alarm", "an alarm needs a time")],
-)  # fmt: skip
+    [
+        ("remind me", "a reminder needs a task"),
+        ("set a timer", "a timer needs a length"),
+        (
+            "remind me to call mom",
+            "a reminder needs a time: when should it go off? e.g. 'remind me to call mom tomorrow",
+        ),
+        ("set an alarm", "an alarm needs a time"),
+    ],
+)
 def test_a_request_missing_what_it_needs_says_what(grammar, text, missing):
     result = understand(text, grammar, NOW)
     assert result.name is None and result.reason.startswith(missing)
@@ -172,8 +311,11 @@ def test_empty_text_and_impossible_dates(grammar):
 
 def test_user_context_in_rhino_syntax_with_synonyms(coffee):
     assert understand("i'd like a large cafe latte please", coffee, NOW).to_dict() == {
-        "intent": "orderDrink", "slots": {"size": "large", "drink": "latte"}, "confidence": 1.0,
-        "text": "i'd like a large cafe latte please"}  # fmt: skip
+        "intent": "orderDrink",
+        "slots": {"size": "large", "drink": "latte"},
+        "confidence": 1.0,
+        "text": "i'd like a large cafe latte please",
+    }
     assert understand("can i have a small americano", coffee, NOW).slots == {"size": "small", "drink": "americano"}
     assert understand("give me cappuccino", coffee, NOW).slots == {"drink": "cappuccino"}
     assert understand("remind me to call mom tomorrow at nine", coffee, NOW).name == "set_reminder"  # still on
@@ -185,8 +327,10 @@ def test_a_fixed_words_double_letter_heard_as_one_is_read_as_spelled(grammar, co
     # parser would take it for free text and make it part of the task.
     result = understand("set a reminder to call mom tomorow at nine", grammar, NOW)
     assert (result.name, result.slots, result.text) == (
-        "set_reminder", {"task": "call mom", "datetime": "2026-11-25T09:00:00-05:00"},
-        "set a reminder to call mom tomorrow at nine")  # fmt: skip
+        "set_reminder",
+        {"task": "call mom", "datetime": "2026-11-25T09:00:00-05:00"},
+        "set a reminder to call mom tomorrow at nine",
+    )
     assert understand("set a timer for thre minutes", grammar, NOW).slots == {"duration_s": 180}
     assert understand("can i have a smal capucino", coffee, NOW).slots == {"size": "small", "drink": "cappuccino"}
     assert understand("tomorrow", grammar, NOW).name is None  # only the letters written twice are singled
@@ -215,19 +359,24 @@ def test_the_decoder_spells_free_text_from_the_word_list_and_the_parser_reads_an
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("context:\n  expressions:\n    order:\n      - \"$drinks:drink\"\n  slots:\n    drink: [tea]\n",
-         "<test>:4: unknown slot type 'drinks'"),
-        ("context:\n  expressions:\n    order:\n      - \"[tea, coffee\"\n", "<test>:4: missing ']'"),
-        ("context:\n  expressions:\n    order:\n      - \"two 2 tea\"\n", "<test>:4: '2' has characters"),
-        ("context:\n  expressions:\n    order:\n      - \"@nope tea\"\n", "<test>:4: unknown macro '@nope'"),
+        (
+            'context:\n  expressions:\n    order:\n      - "$drinks:drink"\n  slots:\n    drink: [tea]\n',
+            "<test>:4: unknown slot type 'drinks'",
+        ),
+        ('context:\n  expressions:\n    order:\n      - "[tea, coffee"\n', "<test>:4: missing ']'"),
+        ('context:\n  expressions:\n    order:\n      - "two 2 tea"\n', "<test>:4: '2' has characters"),
+        ('context:\n  expressions:\n    order:\n      - "@nope tea"\n', "<test>:4: unknown macro '@nope'"),
         ("context:\n  expressions:\n    order: [tea]\n  words: [r2d2]\n", "<test>:4: 'r2d2' has characters"),
-        ("context:\n  expressions:\n    order: [tea]\n  words:\n    - \"$drink:drink\"\n", "<test>:5: 'words:' takes plain words"),
+        (
+            'context:\n  expressions:\n    order: [tea]\n  words:\n    - "$drink:drink"\n',
+            "<test>:5: 'words:' takes plain words",
+        ),
         ("context:\n  expresions:\n    order: [tea]\n", "unknown key(s) ['expresions']"),
         ("context:\n  expressions:\n    order: [tea\n", "<test>:4: not valid YAML"),
         ("intents: []\n", "no top-level 'context:' key"),
         ("", "empty"),
     ],
-)  # fmt: skip
+)
 def test_context_errors_name_the_line(text, message):
     with pytest.raises(ContextError) as error:
         compile_context(load_context(text, "<test>"))
@@ -279,17 +428,20 @@ context:
 """
 
 
-@pytest.mark.parametrize("text, intent, slots", [
-    ("set a timer for 42 minutes", "setTimer", {"minutes": 42}),
-    ("set timer for zero minutes", "setTimer", {"minutes": 0}),
-    ("turn it up by 100%", "setVolume", {"step": 100}),
-    ("turn the volume down by twenty five percent", "setVolume", {"step": 25}),
-    ("take the ninety ninth row seat bee", "pickSeat", {"row": 99, "seat": "b"}),
-    ("Take the 3rd row, seat C.", "pickSeat", {"row": 3, "seat": "c"}),
-    ("take the tenth row seat double you", "pickSeat", {"row": 10, "seat": "w"}),
-    ("channel 7 on the second floor", "pickSeat", {"channel": 7, "floor": 2}),
-    ("code zed nine", "pickSeat", {"first": "z", "second": "9"}),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text, intent, slots",
+    [
+        ("set a timer for 42 minutes", "setTimer", {"minutes": 42}),
+        ("set timer for zero minutes", "setTimer", {"minutes": 0}),
+        ("turn it up by 100%", "setVolume", {"step": 100}),
+        ("turn the volume down by twenty five percent", "setVolume", {"step": 25}),
+        ("take the ninety ninth row seat bee", "pickSeat", {"row": 99, "seat": "b"}),
+        ("Take the 3rd row, seat C.", "pickSeat", {"row": 3, "seat": "c"}),
+        ("take the tenth row seat double you", "pickSeat", {"row": 10, "seat": "w"}),
+        ("channel 7 on the second floor", "pickSeat", {"channel": 7, "floor": 2}),
+        ("code zed nine", "pickSeat", {"first": "z", "second": "9"}),
+    ],
+)
 def test_rhinos_builtin_slot_types(tmp_path, text, intent, slots):
     path = tmp_path / "clock.yaml"
     path.write_text(RHINO_CLOCK)

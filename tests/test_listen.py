@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
@@ -16,9 +16,9 @@ import pytest
 import soundfile as sf
 from typer.testing import CliRunner
 
-from asr.audio import SAMPLE_RATE, load_audio
 from asr.app.listen import FRAME, Endpointer, events, utterances
 from asr.app.store import Reminder, ReminderStore
+from asr.audio import SAMPLE_RATE, load_audio
 from cli import app
 from tests.conftest import ROOT
 
@@ -91,7 +91,7 @@ def test_assistant_decodes_at_the_pause_and_again_only_if_speech_resumed(tmp_pat
     from asr.app.listen import Assistant
 
     counting = _CountingRecognizer()
-    opened = datetime.now(timezone.utc)
+    opened = datetime.now(UTC)
 
     def heard_and_ends(signal, **endpointing):
         assistant = Assistant(counting, ReminderStore(tmp_path / "r.db"), Endpointer(**endpointing))
@@ -137,10 +137,20 @@ def virtual_microphone(tmp_path_factory):
     """A PulseAudio daemon for this test: a null sink whose monitor is remapped as the default source."""
     runtime = tmp_path_factory.mktemp("pulse")
     env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "PULSE_RUNTIME_PATH": str(runtime / "pulse")}
-    subprocess.run(["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "-n",
-                    "--load=module-native-protocol-unix", "--load=module-null-sink sink_name=asr_sink",
-                    "--load=module-remap-source master=asr_sink.monitor source_name=asr_mic"],
-                   env=env, check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            "pulseaudio",
+            "--daemonize=yes",
+            "--exit-idle-time=-1",
+            "-n",
+            "--load=module-native-protocol-unix",
+            "--load=module-null-sink sink_name=asr_sink",
+            "--load=module-remap-source master=asr_sink.monitor source_name=asr_mic",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     for _ in range(50):
         if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
             break
@@ -152,8 +162,13 @@ def virtual_microphone(tmp_path_factory):
 
 
 def _listen(env, store, *args):
-    return subprocess.Popen([ASR, "listen", "--json", "--device", "pulse", "--store", str(store), "--threads", "1",
-                             *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    return subprocess.Popen(
+        [ASR, "listen", "--json", "--device", "pulse", "--store", str(store), "--threads", "1", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_until_listening(process):
@@ -168,8 +183,12 @@ def test_listen_end_to_end_through_pulseaudio(virtual_microphone, tmp_path):
     out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     heard = json.loads(out.splitlines()[-1])
-    assert heard["intent"] == {"intent": "command", "slots": {"word": "yes"}, "confidence": heard["intent"]["confidence"],
-                               "text": "yes"}  # fmt: skip
+    assert heard["intent"] == {
+        "intent": "command",
+        "slots": {"word": "yes"},
+        "confidence": heard["intent"]["confidence"],
+        "text": "yes",
+    }
     assert heard["started_at"] < heard["ended_at"] and heard["duration_s"] > 0.5
 
 
@@ -184,23 +203,29 @@ def test_ctrl_c_stops_at_once_with_exit_0(virtual_microphone, tmp_path):
 
 
 def test_a_missing_device_is_one_line(virtual_microphone, tmp_path):
-    result = subprocess.run([ASR, "listen", "--device", "no-such-mic", "--store", str(tmp_path / "r.db")],
-                            env=virtual_microphone, capture_output=True, text=True, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [ASR, "listen", "--device", "no-such-mic", "--store", str(tmp_path / "r.db")],
+        env=virtual_microphone,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1 and "list them with 'asr devices'" in result.stderr
     assert result.stderr.strip().count("\n") == 0
 
 
 def test_assistant_announces_due_reminders_and_acts_on_each_utterance(tmp_path):
-    from asr.commands.intents import active_grammar
     from asr.app.hear import CommandRecognizer, Heard
     from asr.app.listen import Assistant
+    from asr.commands.intents import active_grammar
     from asr.runtime import Recognizer
 
     store = ReminderStore(tmp_path / "r.db")
-    opened = datetime.now(timezone.utc)
+    opened = datetime.now(UTC)
     store.add("water the plants", opened - timedelta(minutes=1), "water the plants in a minute")
-    assistant = Assistant(CommandRecognizer(Recognizer(threads=1), active_grammar()), store, Endpointer(min_silence_ms=400),
-                          tz="UTC")  # fmt: skip
+    assistant = Assistant(
+        CommandRecognizer(Recognizer(threads=1), active_grammar()), store, Endpointer(min_silence_ms=400), tz="UTC"
+    )
     signal, onsets = _recording(EXAMPLES / "yes.wav", EXAMPLES / "yes.wav")
     items = list(assistant.run(_blocks(signal), opened))
     assert isinstance(items[0], Reminder) and items[0].task == "water the plants"
@@ -247,10 +272,11 @@ def test_a_due_timer_chimes_through_the_output_and_rings_after_its_time(virtual_
     store, recording = tmp_path / "r.db", tmp_path / "chime.wav"
     process = _listen(virtual_microphone, store, "--tz", "UTC")
     _wait_until_listening(process)
-    due = datetime.now(timezone.utc) + timedelta(seconds=2)
+    due = datetime.now(UTC) + timedelta(seconds=2)
     ReminderStore(store).add("", due, "set a timer for two seconds", kind="timer")
-    recorder = subprocess.Popen(["parecord", "--device=asr_sink.monitor", "--file-format=wav", str(recording)],
-                                env=virtual_microphone)  # fmt: skip
+    recorder = subprocess.Popen(
+        ["parecord", "--device=asr_sink.monitor", "--file-format=wav", str(recording)], env=virtual_microphone
+    )
     rang = json.loads(process.stdout.readline())
     time.sleep(1.0)  # the chime lasts 0.7 s
     recorder.terminate()
@@ -265,24 +291,34 @@ def test_a_due_timer_chimes_through_the_output_and_rings_after_its_time(virtual_
     spectrum = np.abs(np.fft.rfft(audio))
     freqs = np.fft.rfftfreq(len(audio), 1 / rate)
     near = lambda f: spectrum[(freqs > f - 15) & (freqs < f + 15)].max()  # noqa: E731
-    assert np.abs(audio).max() > 0.05 and near(880.0) > 20 * np.median(spectrum) and near(1318.5) > 20 * np.median(spectrum)
+    assert (
+        np.abs(audio).max() > 0.05
+        and near(880.0) > 20 * np.median(spectrum)
+        and near(1318.5) > 20 * np.median(spectrum)
+    )
 
 
+@pytest.mark.shared
 def test_saying_stop_while_a_timer_rings_stops_it(tmp_path):
     """A timer falls due and rings; a real speaker (a dev speaker of Speech Commands) says "stop":
     the listen loop stops the ringing and says so, and "stop" said when nothing rings is a command."""
     from asr.app.chime import Ringer
-    from asr.commands.intents import active_grammar
     from asr.app.hear import CommandRecognizer, Heard
     from asr.app.listen import Assistant
+    from asr.commands.intents import active_grammar
     from asr.runtime import Recognizer
     from tests.conftest import SC
 
     store = ReminderStore(tmp_path / "r.db")
-    opened = datetime.now(timezone.utc)
+    opened = datetime.now(UTC)
     store.add("", opened - timedelta(seconds=1), "set a timer for a minute", kind="timer")
-    assistant = Assistant(CommandRecognizer(Recognizer(threads=1), active_grammar()), store, Endpointer(min_silence_ms=400),
-                          tz="UTC", ringer=Ringer())  # fmt: skip
+    assistant = Assistant(
+        CommandRecognizer(Recognizer(threads=1), active_grammar()),
+        store,
+        Endpointer(min_silence_ms=400),
+        tz="UTC",
+        ringer=Ringer(),
+    )
     signal, _ = _recording(SC / "stop" / "1acc97de_nohash_0.wav", SC / "stop" / "1acc97de_nohash_1.wav")
     items = list(assistant.run(_blocks(signal), opened))
     assert isinstance(items[0], Reminder) and items[0].kind == "timer"

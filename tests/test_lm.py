@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asr.runtime import lm
 from asr.errors import ASRError
+from asr.runtime import lm
 
 TEXT = ["remind me to call mom", "remind me to feed the cat", "set a timer", "call mom", "set an alarm"]
 words_st = st.lists(st.sampled_from(["a", "b", "call", "mom", "set", "timer"]), min_size=1, max_size=6)
@@ -74,12 +74,17 @@ def test_the_acceptor_prefers_what_the_text_said():
     ids = {w: i for i, w in enumerate(words)}
 
     def cost(sentence: str) -> float:
-        path = kaldifst.shortest_path(kaldifst.compose(fst, kaldifst.make_linear_acceptor([ids[w] for w in sentence.split()])))
+        path = kaldifst.shortest_path(
+            kaldifst.compose(fst, kaldifst.make_linear_acceptor([ids[w] for w in sentence.split()]))
+        )
         ok, _, said, weight = kaldifst.get_linear_symbol_sequence(path)
         assert ok and [words[i] for i in said] == sentence.split()
         return weight.value
 
     assert cost("call mom") < cost("mom call") < math.inf
     assert cost("remind me to call mom") < cost("remind me to mom call")
-    assert math.isclose(cost("call mom"), -math.log(10) * sum(
-        lm.count(TEXT).bigrams[k] for k in [(lm.START, "call"), ("call", "mom"), ("mom", lm.END)]), rel_tol=1e-4)
+    assert math.isclose(
+        cost("call mom"),
+        -math.log(10) * sum(lm.count(TEXT).bigrams[k] for k in [(lm.START, "call"), ("call", "mom"), ("mom", lm.END)]),
+        rel_tol=1e-4,
+    )

@@ -3,20 +3,30 @@
 import pytest
 from typer.testing import CliRunner
 
-from asr.runtime import phones
 from asr.errors import ASRError
+from asr.runtime import phones
 from asr.runtime.phones import G2P, PHONES, UNITS, Lexicon, read_lexicon
 from cli import app
 
 # g2p-en 2.1.0's own G2p.predict on words CMUdict lacks, stress removed (checked against it once:
 # importing g2p_en downloads NLTK data, so the test holds its answers).
 G2P_EN = [
-    ("anneliese", "AE N AH L AY Z"), ("xzavier", "Z IY V IY ER"), ("kokoro", "K OW K AO R OW"),
-    ("zoomcall", "Z UW M K AH L"), ("instagrammer", "IH N S T AE G R AH M ER"), ("brexit", "B R EH K S IH T"),
-    ("jadzia", "JH AE D IY AH"), ("okafor", "OW K AH F ER"), ("tiktok", "T IH K T AH K"), ("quinoa", "K W IH N OW"),
-    ("siobhan", "SH OW B AA N"), ("nguyen", "N UW G IY N"), ("pokemon", "P OW K M AH N"), ("covid", "K OW V IH D"),
+    ("anneliese", "AE N AH L AY Z"),
+    ("xzavier", "Z IY V IY ER"),
+    ("kokoro", "K OW K AO R OW"),
+    ("zoomcall", "Z UW M K AH L"),
+    ("instagrammer", "IH N S T AE G R AH M ER"),
+    ("brexit", "B R EH K S IH T"),
+    ("jadzia", "JH AE D IY AH"),
+    ("okafor", "OW K AH F ER"),
+    ("tiktok", "T IH K T AH K"),
+    ("quinoa", "K W IH N OW"),
+    ("siobhan", "SH OW B AA N"),
+    ("nguyen", "N UW G IY N"),
+    ("pokemon", "P OW K M AH N"),
+    ("covid", "K OW V IH D"),
     ("blockchain", "B L AA K HH EY N"),
-]  # fmt: skip
+]
 
 
 @pytest.fixture(scope="module")
@@ -52,16 +62,24 @@ def test_a_users_word_comes_first_and_persists(tmp_path):
     assert result.exit_code == 0 and "anneliese: AE N AH L IY S" in result.output
     assert Lexicon(path).pronunciations("anneliese") == [("AE", "N", "AH", "L", "IY", "S")]
     shown = CliRunner().invoke(app, ["lexicon", "show", "anneliese", "read", "kokoro", "--lexicon", str(path)])
-    assert shown.output.splitlines() == ["anneliese (yours): AE N AH L IY S", "read (cmudict): R EH D | R IY D",
-                                         "kokoro (g2p): K OW K AO R OW"]  # fmt: skip
+    assert shown.output.splitlines() == [
+        "anneliese (yours): AE N AH L IY S",
+        "read (cmudict): R EH D | R IY D",
+        "kokoro (g2p): K OW K AO R OW",
+    ]
 
 
 @pytest.mark.parametrize(
     ("line", "message"),
-    [("anneliese AE N AH L IY SS", r"mine.txt:2: 'anneliese AE N AH L IY SS' is not 'word PH ON ES' \('SS' is no ARPAbet"),
-     ("5pm F AY V", r"mine.txt:2: '5pm F AY V' is not 'word PH ON ES'"),
-     ("lonely", r"mine.txt:2: 'lonely' is not 'word PH ON ES'")],
-)  # fmt: skip
+    [
+        (
+            "anneliese AE N AH L IY SS",
+            r"mine.txt:2: 'anneliese AE N AH L IY SS' is not 'word PH ON ES' \('SS' is no ARPAbet",
+        ),
+        ("5pm F AY V", r"mine.txt:2: '5pm F AY V' is not 'word PH ON ES'"),
+        ("lonely", r"mine.txt:2: 'lonely' is not 'word PH ON ES'"),
+    ],
+)
 def test_a_bad_lexicon_line_names_the_file_and_line(tmp_path, line, message):
     path = tmp_path / "mine.txt"
     path.write_text(f"# my words\n{line}\nbob B AA B\n")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import tarfile
 import venv
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import onnx
@@ -15,12 +15,11 @@ import pytest
 import soundfile as sf
 from typer.testing import CliRunner
 
-from asr.runtime import ctc
-from asr.audio import SAMPLE_RATE, load_audio, split_at_pauses
 from asr.app.hear import CommandRecognizer
+from asr.audio import SAMPLE_RATE, load_audio, split_at_pauses
 from asr.commands.intents import active_grammar
 from asr.data.manifest import Utterance, write_manifest
-from asr.runtime import Recognizer
+from asr.runtime import Recognizer, ctc
 from asr.train.checkpoint import build_model, load_checkpoint, save_checkpoint
 from asr.train.config import TrainConfig
 from asr.train.evaluate import transcribe as torch_transcribe
@@ -56,7 +55,9 @@ def shipped():
 
 def test_metadata_describes_the_model(onnx_path):
     props = {p.key: p.value for p in onnx.load(str(onnx_path)).metadata_props}
-    assert json.loads(props["vocabulary"])[0] == "<blank>" and props["blank_index"] == "0" and props["units"] == "letters"
+    assert (
+        json.loads(props["vocabulary"])[0] == "<blank>" and props["blank_index"] == "0" and props["units"] == "letters"
+    )
     assert props["sample_rate"] == "16000" and float(props["frame_shift_s"]) == 0.02
     config = ModelConfig.from_dict(load_checkpoint(CHECKPOINT)["model_config"])  # fields added since: their defaults
     assert json.loads(props["model_config"]) == dataclasses.asdict(config)
@@ -73,6 +74,7 @@ def test_parity_with_pytorch_on_random_audio(torch_model, recognizer, seconds):
     assert max_abs_diff(torch_model, recognizer, audios) <= 1e-4
 
 
+@pytest.mark.shared
 def test_same_transcripts_as_pytorch_on_real_speech(torch_model, recognizer):
     clips = JACKSON + sorted((SC / "yes").glob("*.wav"))[:10] + sorted((SC / "stop").glob("*.wav"))[:10]
     utterances = [Utterance(str(c), "") for c in clips]
@@ -85,10 +87,20 @@ def test_same_transcripts_as_pytorch_on_real_speech(torch_model, recognizer):
     assert sum(h == digits[int(c.name[0])] for h, c in zip(got, JACKSON)) >= 28  # a speaker it trained on
 
 
+@pytest.mark.shared
 def test_int8_is_smaller_and_measured_on_dev(tmp_path, onnx_path):
     dev = tmp_path / "dev.jsonl"
-    write_manifest(dev, [Utterance(str(c), ["zero", "one", "two", "three", "four", "five", "six", "seven",
-                                            "eight", "nine"][int(c.name[0])], source="fsdd") for c in JACKSON])  # fmt: skip
+    write_manifest(
+        dev,
+        [
+            Utterance(
+                str(c),
+                ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"][int(c.name[0])],
+                source="fsdd",
+            )
+            for c in JACKSON
+        ],
+    )
     result = export(CHECKPOINT, tmp_path / "int8.onnx", int8=True, dev=[str(dev)])
     assert result.size_bytes < 0.5 * result.fp32_size_bytes
     assert result.dev_metrics["utterances"] == 30 and result.fp32_dev_metrics["utterances"] == 30
@@ -155,6 +167,7 @@ def test_split_at_pauses_cuts_in_silence():
     assert [(s, len(p)) for s, p in split_at_pauses([short], max_s=10.0)] == [(0.0, len(short))]  # level flat: whole
 
 
+@pytest.mark.shared
 def test_quiet_around_a_short_recording_is_trimmed_before_the_model(shipped):
     """Ten keywords and ten digits, each with a second of quiet either side and pink noise at 30 dB
     SNR throughout, come through the shipped model. It normalizes a piece by its mean over time:
@@ -174,6 +187,7 @@ def test_quiet_around_a_short_recording_is_trimmed_before_the_model(shipped):
     assert sum(h == e for h, e in zip(heard, expected)) >= 17, heard
 
 
+@pytest.mark.shared
 def test_long_recording_is_cut_and_timed(tmp_path, shipped):
     """100 s of a training speaker's digits, 0.6 s pauses, pink noise at 30 dB SNR: cut at the
     pauses, one word per clip, at the time the clip was put; the shipped model hears them."""
@@ -194,14 +208,17 @@ def test_long_recording_is_cut_and_timed(tmp_path, shipped):
     assert result.duration_s == pytest.approx(t, abs=0.01) and t > 40
     # Each clip's word: the one that starts nearest its onset; the open decoder may drop or add one.
     nearest = [min(result.words, key=lambda w: abs(w["start"] - onset)) for onset in onsets]
-    timed = [abs(w["start"] - onset) < 0.3 and w["end"] <= end + 1.0
-             for w, onset, end in zip(nearest, onsets, onsets[1:] + [t])]  # fmt: skip
+    timed = [
+        abs(w["start"] - onset) < 0.3 and w["end"] <= end + 1.0
+        for w, onset, end in zip(nearest, onsets, onsets[1:] + [t])
+    ]
     assert sum(timed) >= 0.95 * len(onsets) and abs(len(result.words) - len(onsets)) <= 3
     expected = [digits[int(c.name[0])] for c in JACKSON * 3]
     # FSDD's clips are tightly trimmed; with 0.25 s of quiet kept around each, 76 of these 90 are right.
     assert sum(w["word"] == e for w, e in zip(nearest, expected)) >= 0.75 * len(expected)
 
 
+@pytest.mark.shared
 def test_runtime_works_with_torch_blocked(onnx_path):
     code = (
         "import sys; sys.modules['torch'] = None\n"
@@ -214,6 +231,7 @@ def test_runtime_works_with_torch_blocked(onnx_path):
     assert out.stdout.strip() == "seven"
 
 
+@pytest.mark.shared
 def test_transcribe_cli_json_directories_and_per_file_errors(tmp_path, onnx_path):
     folder = tmp_path / "clips"
     folder.mkdir()
@@ -221,16 +239,29 @@ def test_transcribe_cli_json_directories_and_per_file_errors(tmp_path, onnx_path
         data, sr = sf.read(clip)
         sf.write(folder / (clip.stem + ".ogg"), np.stack([data, data], axis=1), sr)  # stereo OGG
     (tmp_path / "broken.wav").write_bytes(b"RIFF....WAVEfmt not really")
-    args = ["transcribe", str(folder), str(tmp_path / "broken.wav"), str(JACKSON[4]), "--model", str(onnx_path),
-            "--json", "--threads", "1"]  # fmt: skip
+    args = [
+        "transcribe",
+        str(folder),
+        str(tmp_path / "broken.wav"),
+        str(JACKSON[4]),
+        "--model",
+        str(onnx_path),
+        "--json",
+        "--threads",
+        "1",
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1  # one file failed, the others were still transcribed
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["text"] for line in lines] == ["zero", "one", "two", "four"]
     assert {"path", "text", "confidence", "words", "duration_s", "latency_ms", "intent"} <= set(lines[0])
     assert 0 < lines[0]["confidence"] <= 1 and lines[0]["words"][0]["word"] == "zero"
-    assert [(line["intent"] or {}).get("slots") for line in lines] == [{"value": 0}, {"value": 1}, {"value": 2},
-                                                                     {"value": 4}]  # fmt: skip
+    assert [(line["intent"] or {}).get("slots") for line in lines] == [
+        {"value": 0},
+        {"value": 1},
+        {"value": 2},
+        {"value": 4},
+    ]
     assert "broken.wav" in result.stderr and result.stderr.count("\n") == 1
 
 
@@ -241,36 +272,46 @@ def test_bad_models_get_one_line(tmp_path, onnx_path, case):
         model.write_bytes(onnx_path.read_bytes()[:200_000])
     elif case in ("not-asr", "no-vocabulary", "bpe-units"):
         proto = onnx.load(str(onnx_path))
-        keep = [(p.key, "bpe" if p.key == "units" and case == "bpe-units" else p.value) for p in proto.metadata_props
-                if case != "not-asr" and not (case == "no-vocabulary" and p.key == "vocabulary")]  # fmt: skip
+        keep = [
+            (p.key, "bpe" if p.key == "units" and case == "bpe-units" else p.value)
+            for p in proto.metadata_props
+            if case != "not-asr" and not (case == "no-vocabulary" and p.key == "vocabulary")
+        ]
         del proto.metadata_props[:]
         for k, v in keep:
             proto.metadata_props.add(key=k, value=v)
         onnx.save(proto, str(model))
     result = CliRunner().invoke(app, ["transcribe", str(JACKSON[0]), "--model", str(model)])
     assert result.exit_code == 1 and result.stdout == ""
-    message = {"missing": "not found", "truncated": "truncated", "not-asr": "not an asr model",
-               "no-vocabulary": "lacks the metadata ['vocabulary']",
-               "bpe-units": "outputs 'bpe'; this runtime decodes letters and phones"}[case]  # fmt: skip
+    message = {
+        "missing": "not found",
+        "truncated": "truncated",
+        "not-asr": "not an asr model",
+        "no-vocabulary": "lacks the metadata ['vocabulary']",
+        "bpe-units": "outputs 'bpe'; this runtime decodes letters and phones",
+    }[case]
     assert message in result.stderr and result.stderr.count("\n") == 1
 
 
 def test_empty_audio_and_empty_directory(tmp_path, onnx_path):
     (tmp_path / "empty.wav").write_bytes(b"")
     (tmp_path / "nothing").mkdir()
-    result = CliRunner().invoke(app, ["transcribe", str(tmp_path / "empty.wav"), str(tmp_path / "nothing"),
-                                      "--model", str(onnx_path)])  # fmt: skip
+    result = CliRunner().invoke(
+        app, ["transcribe", str(tmp_path / "empty.wav"), str(tmp_path / "nothing"), "--model", str(onnx_path)]
+    )
     assert result.exit_code == 1
     assert "empty (0 bytes)" in result.stderr and "holds no audio files" in result.stderr
 
 
 @pytest.mark.slow
+@pytest.mark.shared
 def test_the_built_wheel_installs_without_extras_and_transcribes(tmp_path, onnx_path):
     """`python -m build` makes a wheel and an sdist that carry the model; a fresh venv with the
     wheel alone (no torch, no checkout) runs `asr transcribe` and `python -m asr`."""
     dist = tmp_path / "dist"
-    built = subprocess.run([sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)], capture_output=True,
-                           text=True, timeout=900)  # fmt: skip
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)], capture_output=True, text=True, timeout=900
+    )
     assert built.returncode == 0, built.stderr[-2000:]
     (wheel,), (sdist,) = dist.glob("*.whl"), dist.glob("*.tar.gz")
     with tarfile.open(sdist) as tar:
@@ -279,25 +320,39 @@ def test_the_built_wheel_installs_without_extras_and_transcribes(tmp_path, onnx_
     venv.create(env_dir, with_pip=True)
     bin_dir = env_dir / "bin"
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    install = subprocess.run([bin_dir / "pip", "install", "-q", str(wheel)], capture_output=True, text=True, env=env,
-                             timeout=900)  # fmt: skip
+    install = subprocess.run(
+        [bin_dir / "pip", "install", "-q", str(wheel)], capture_output=True, text=True, env=env, timeout=900
+    )
     assert install.returncode == 0, install.stderr[-2000:]
     no_torch = subprocess.run([bin_dir / "python", "-c", "import torch"], capture_output=True, env=env, cwd=tmp_path)
     assert no_torch.returncode != 0
-    out = subprocess.run([bin_dir / "asr", "transcribe", str(JACKSON[3]), "--model", str(onnx_path), "--json"],
-                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)  # fmt: skip
+    out = subprocess.run(
+        [bin_dir / "asr", "transcribe", str(JACKSON[3]), "--model", str(onnx_path), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["text"] == "three"
-    shipped = subprocess.run([bin_dir / "python", "-m", "asr", "transcribe", str(ROOT / "data" / "examples" / "yes.wav")],
-                             capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)  # fmt: skip
+    shipped = subprocess.run(
+        [bin_dir / "python", "-m", "asr", "transcribe", str(ROOT / "data" / "examples" / "yes.wav")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert shipped.returncode == 0 and "yes" in shipped.stdout, shipped.stderr  # the packaged model, no checkout
 
 
+@pytest.mark.shared
 def test_constrained_decoding_finds_commands_and_rejects_noise(onnx_path):
     """The built-in context on real clips: a keyword and a digit become intents; background noise,
     forced into the grammar, gets a low confidence and is rejected."""
     commands = CommandRecognizer(Recognizer(onnx_path, threads=1), active_grammar())
-    now = datetime(2026, 11, 24, 15, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 24, 15, tzinfo=UTC)
     said = lambda source: commands.hear(source, now).intent  # noqa: E731
     assert said(sorted((SC / "yes").glob("*.wav"))[0]).to_dict()["slots"] == {"word": "yes"}
     assert said(JACKSON[7]).slots == {"value": 7}
@@ -315,7 +370,7 @@ def test_a_reminders_task_is_decoded_as_dictionary_words(tmp_path):
 
     said, sentence = tmp_path / "said.wav", "remind me to call the dentist tomorrow at nine"
     subprocess.run(["espeak-ng", "-v", "en-us+klatt6", "-w", str(said), sentence], check=True)
-    now = datetime(2026, 11, 24, 15, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 24, 15, tzinfo=UTC)
     commands = CommandRecognizer(Recognizer(ROOT / "asr" / "models" / "default.onnx", threads=2), active_grammar())
     transcript = commands.transcribe(said)
     heard = commands.intent_of(transcript, now)
@@ -325,6 +380,7 @@ def test_a_reminders_task_is_decoded_as_dictionary_words(tmp_path):
     assert transcript.text and set(transcript.text.split()) <= words
 
 
+@pytest.mark.shared
 def test_a_recording_of_several_commands_gives_one_result_each(tmp_path, shipped):
     """Three digits with a second of quiet between them: three utterances, each timed where it was
     put, each its own intent; `asr transcribe --json` writes one line per utterance."""
@@ -342,6 +398,7 @@ def test_a_recording_of_several_commands_gives_one_result_each(tmp_path, shipped
     assert all(line["path"] == str(path) and line["start"] < line["end"] for line in lines)
 
 
+@pytest.mark.shared
 def test_beam_search_agrees_with_greedy_on_clear_speech(recognizer):
     clips = [load_audio(c) for c in JACKSON[:10]]
     for log_probs in recognizer.log_probs(clips):

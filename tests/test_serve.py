@@ -34,8 +34,9 @@ def _free_port() -> int:
 def server():
     port = _free_port()
     asr = str(Path(sys.executable).with_name("asr"))
-    process = subprocess.Popen([asr, "serve", "--uri", f"tcp://127.0.0.1:{port}", "--tz", "UTC"],
-                               stderr=subprocess.PIPE, text=True)  # fmt: skip
+    process = subprocess.Popen(
+        [asr, "serve", "--uri", f"tcp://127.0.0.1:{port}", "--tz", "UTC"], stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -64,8 +65,10 @@ def _transcribed(path: Path) -> str:
 def _stream(path: Path, chunk_ms: int = 20) -> list:
     audio, rate = sf.read(path, dtype="int16")
     step = rate * chunk_ms // 1000
-    chunks = [AudioChunk(rate=rate, width=2, channels=1, audio=audio[i : i + step].tobytes())
-              for i in range(0, len(audio), step)]  # fmt: skip
+    chunks = [
+        AudioChunk(rate=rate, width=2, channels=1, audio=audio[i : i + step].tobytes())
+        for i in range(0, len(audio), step)
+    ]
     return [Transcribe(), AudioStart(rate=rate, width=2, channels=1), *chunks, AudioStop()]
 
 
@@ -81,6 +84,7 @@ def test_a_stream_in_20_ms_chunks_gives_what_transcribe_gives(server, clip):
     assert heard.type == "transcript" and heard.data["text"] == _transcribed(EXAMPLES / clip)
 
 
+@pytest.mark.shared
 def test_audio_at_another_rate_is_converted(server):
     heard = asyncio.run(_ask(server, *_stream(FSDD / "7_jackson_0.wav")))  # 8 kHz
     assert heard.type == "transcript" and heard.data["text"] == "seven"
@@ -89,7 +93,10 @@ def test_audio_at_another_rate_is_converted(server):
 def test_recognize_gives_an_intent_with_its_slots_or_the_reason(server):
     intent = asyncio.run(_ask(server, Recognize(text="set a timer for ten minutes")))
     assert (intent.type, intent.data["name"], intent.data["entities"]) == (
-        "intent", "set_timer", [{"name": "duration_s", "value": 600}])  # fmt: skip
+        "intent",
+        "set_timer",
+        [{"name": "duration_s", "value": 600}],
+    )
     other = asyncio.run(_ask(server, Recognize(text="what is the weather like")))
     assert other.type == "not-recognized" and other.data["text"] == "not a command of the active context"
 
@@ -115,8 +122,12 @@ def test_garbage_and_events_out_of_order_never_stop_the_server(server):
         writer.close()
         return answer
 
-    for line in (b"not json at all\n", b"[1, 2, 3]\n", b'{"type": "audio-chunk", "payload_length": 9}\nabc',
-                 bytes(np.random.default_rng(0).integers(0, 256, 4096, dtype=np.uint8)) + b"\n"):  # fmt: skip
+    for line in (
+        b"not json at all\n",
+        b"[1, 2, 3]\n",
+        b'{"type": "audio-chunk", "payload_length": 9}\nabc',
+        bytes(np.random.default_rng(0).integers(0, 256, 4096, dtype=np.uint8)) + b"\n",
+    ):
         asyncio.run(garbage(line))
     stray = asyncio.run(_ask(server, AudioChunk(rate=16000, width=2, channels=1, audio=b"\0\0")))
     assert stray.type == "error" and stray.data["code"] == "no-audio"

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from asr.errors import ASRError
 from asr.app.actions import act
-from asr.commands.intents import active_grammar, understand
 from asr.app.store import ReminderStore
+from asr.commands.intents import active_grammar, understand
+from asr.errors import ASRError
 from cli import app
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=ZoneInfo("America/New_York"))
@@ -76,7 +76,9 @@ def test_cli_intent_act_and_reminders(tmp_path):
     assert out.exit_code == 0 and '"datetime": "2026-11-27T17:00:00-05:00"' in out.stdout
     listed = runner.invoke(app, ["reminders", "list", "--store", store])
     assert listed.stdout.strip() == "1: pick up the kids  at 2026-11-27T17:00:00-05:00  (pending)"
-    due = runner.invoke(app, ["reminders", "due", "--store", store, "--now", "2026-11-28T00:00", "--tz", "UTC", "--done"])
+    due = runner.invoke(
+        app, ["reminders", "due", "--store", store, "--now", "2026-11-28T00:00", "--tz", "UTC", "--done"]
+    )
     assert "pick up the kids" in due.stdout
     assert runner.invoke(app, ["reminders", "list", "--store", store]).stdout.strip() == "no reminders"
     missing = runner.invoke(app, ["reminders", "cancel", "7", "--store", store])
@@ -88,12 +90,15 @@ def test_alarms_and_timers_are_stored_listed_and_cancelled_beside_reminders(tmp_
     say = lambda text: act(understand(text, grammar, NOW), store, NOW)  # noqa: E731
     assert say("wake me up at seven") == "alarm 1 set: at 2026-11-25T07:00:00-05:00"
     assert say("set an alarm for 6 am on friday for soccer practice") == (
-        "alarm 2 set: soccer practice at 2026-11-27T06:00:00-05:00")  # fmt: skip
+        "alarm 2 set: soccer practice at 2026-11-27T06:00:00-05:00"
+    )
     assert say("set a timer for ten minutes") == "timer 3 set: at 2026-11-24T15:10:00-05:00"
     say("remind me to call mom tomorrow at nine")
     assert [(e.kind, e.id) for e in store.list()] == [("timer", 3), ("alarm", 1), ("reminder", 4), ("alarm", 2)]
-    assert say("do i have any alarms").splitlines() == ["1: 2026-11-25T07:00:00-05:00",
-                                                        "2: soccer practice at 2026-11-27T06:00:00-05:00"]  # fmt: skip
+    assert say("do i have any alarms").splitlines() == [
+        "1: 2026-11-25T07:00:00-05:00",
+        "2: soccer practice at 2026-11-27T06:00:00-05:00",
+    ]
     assert say("what alarms do i have on friday") == "2: soccer practice at 2026-11-27T06:00:00-05:00"
     assert "nothing cancelled: 2 alarms pending" in say("cancel my alarm")
     assert say("cancel the alarm for tomorrow") == "alarm 1 cancelled: 2026-11-25T07:00:00-05:00"
@@ -116,7 +121,7 @@ def test_a_store_from_before_alarms_opens_with_its_reminders_kept(tmp_path):
             status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'cancelled')));
         INSERT INTO reminders (task, due, due_utc, created) VALUES
             ('call mom', '2026-11-25T09:00:00-05:00', '2026-11-25T14:00:00', '2026-11-24T20:00:00');
-    """)  # fmt: skip
+    """)
     db.commit()
     db.close()
     store = ReminderStore(path)

@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from asr.data.download import fetch_kokoro
 from asr.commands.intents import active_grammar, understand
 from asr.data import synth
+from asr.data.download import fetch_kokoro
 from tests.conftest import NOISE, ROOT, SHARED
 
 KOKORO_VOICES = SHARED.parent / "tts" / "kokoro" / "voices.npz"
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.shared]
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +64,7 @@ def test_same_seed_same_bytes_and_resume_keeps_finished_files(corpus, tmp_path):
 def test_labels_match_the_grammar():
     """Command texts parse to their intent; non-command sentences are outside the context."""
     grammar = active_grammar()
-    from asr.data.texts import REFERENCE_NOW
-    from asr.data.texts import lines
+    from asr.data.texts import REFERENCE_NOW, lines
 
     for sentence in lines("non_commands.txt"):
         assert understand(sentence, grammar, REFERENCE_NOW).name is None, sentence
@@ -81,8 +80,7 @@ def test_everyday_slot_phrases_are_what_their_slots_mean():
     the intent mix names exactly the built-in intents."""
     grammar = active_grammar()
     from asr.commands.builtin import commands_context
-    from asr.data.texts import REFERENCE_NOW
-    from asr.data.texts import INTENTS, lines
+    from asr.data.texts import INTENTS, REFERENCE_NOW, lines
 
     for phrase in lines("datetimes.txt"):
         result = understand(f"remind me to call mom {phrase}", grammar, REFERENCE_NOW)
@@ -148,7 +146,9 @@ def test_kokoro_speech_is_deterministic_resumable_and_labelled(kokoro, tmp_path)
 def test_a_voices_file_that_is_not_style_arrays_is_one_line(tmp_path, kokoro):
     bad = tmp_path / "voices.npz"
     np.savez(bad, af_x=np.zeros((4, 256), np.float32))
-    with pytest.raises(synth.ASRError, match=r"voices.npz' holds no style arrays .*'af_x' is not one.*pass the voices.npz"):
+    with pytest.raises(
+        synth.ASRError, match=r"voices.npz' holds no style arrays .*'af_x' is not one.*pass the voices.npz"
+    ):
         synth.check_engines(("kokoro",), synth.KokoroFiles(kokoro.model, str(bad)))
     (tmp_path / "text.npz").write_text("not a zip")
     with pytest.raises(synth.ASRError, match="is not a readable npz"):

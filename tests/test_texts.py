@@ -3,13 +3,14 @@
 import numpy as np
 import pytest
 
-from asr.runtime import vocab
 from asr.commands.intents import active_grammar, understand
 from asr.data import texts
 from asr.data.synth import MIX
 from asr.data.texts import REFERENCE_NOW
+from asr.runtime import vocab
 
 
+@pytest.mark.shared
 def test_thousands_of_distinct_everyday_tasks_in_the_vocabulary():
     tasks = texts.tasks()
     assert len(tasks) >= 2000 and len(set(tasks)) == len(tasks)
@@ -37,6 +38,7 @@ def test_typed_requests_are_read_as_said(typed, said):
     assert texts.said(typed) == said
 
 
+@pytest.mark.shared
 def test_phrasings_keep_what_people_wrote_in_the_vocabulary():
     commands, others = texts.phrasings("commands.jsonl"), texts.phrasings("others.jsonl")
     assert len(commands) > 2300 and len(others) > 1900
@@ -45,6 +47,7 @@ def test_phrasings_keep_what_people_wrote_in_the_vocabulary():
     assert "set alarm tomorrow at six am" in commands
 
 
+@pytest.mark.shared
 def test_every_kind_of_text_is_in_the_vocabulary_and_commands_are_understood():
     grammar = active_grammar()
     rng = np.random.default_rng(0)

@@ -12,18 +12,17 @@ import torch
 from typer.testing import CliRunner
 
 from asr.data import metrics
-
-from asr.runtime import vocab
 from asr.data.corpora import KEYWORDS
-from asr.errors import ASRError
 from asr.data.manifest import read_manifest, write_manifest
+from asr.errors import ASRError
+from asr.runtime import vocab
 from asr.train import checkpoint, loop
 from asr.train.config import TrainConfig, load_config
 from asr.train.evaluate import transcribe
 from cli import app
 from tests.conftest import ROOT, SC
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.shared]
 
 
 @pytest.fixture(scope="module")
@@ -43,12 +42,27 @@ OVERFIT = ("epochs=40", "batch_size=10", "lr=3e-3", "warmup_steps=50")
 
 def tiny_config(manifest, out_dir, *overrides):
     """No augmentation, a small model: what a test can train in seconds."""
-    return load_config(None, [
-        f"train_manifests=['{manifest}']", f"dev_manifests=['{manifest}']", f"out_dir='{out_dir}'",
-        "noise_dir=''", "num_workers=0", "speed_factors=[1.0]", "noise_prob=0.0", "gain_db=[0.0, 0.0]",
-        "freq_masks=0", "time_masks=0", "batch_size=10",
-        "model.hidden=96", "model.layers=2", "model.conv_channels=128", "model.dropout=0.0", *overrides,
-    ])  # fmt: skip
+    return load_config(
+        None,
+        [
+            f"train_manifests=['{manifest}']",
+            f"dev_manifests=['{manifest}']",
+            f"out_dir='{out_dir}'",
+            "noise_dir=''",
+            "num_workers=0",
+            "speed_factors=[1.0]",
+            "noise_prob=0.0",
+            "gain_db=[0.0, 0.0]",
+            "freq_masks=0",
+            "time_masks=0",
+            "batch_size=10",
+            "model.hidden=96",
+            "model.layers=2",
+            "model.conv_channels=128",
+            "model.dropout=0.0",
+            *overrides,
+        ],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +96,9 @@ def test_checkpoint_round_trip_is_exact_and_self_describing(overfit):
 
 
 def test_eval_command_reports_and_plots(overfit, twenty, tmp_path):
-    result = CliRunner().invoke(app, ["eval", "--checkpoint", str(overfit / "best.pt"), "--data", str(twenty),
-                                      "--out", str(tmp_path)])  # fmt: skip
+    result = CliRunner().invoke(
+        app, ["eval", "--checkpoint", str(overfit / "best.pt"), "--data", str(twenty), "--out", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["utterances"] == 20 and report["twelve_class_accuracy"] >= 0.95
@@ -97,8 +112,15 @@ def _weights(run_dir, name="last.pt"):
 
 
 def test_resume_after_a_mid_epoch_stop_continues_exactly(twenty, tmp_path, monkeypatch):
-    common = ("epochs=3", "batch_size=6", "freq_masks=2", "time_masks=2", "model.dropout=0.2",
-              "speed_factors=[0.9, 1.0, 1.1]", "gain_db=[-6.0, 6.0]")  # fmt: skip; randomness that must replay
+    common = (
+        "epochs=3",
+        "batch_size=6",
+        "freq_masks=2",
+        "time_masks=2",
+        "model.dropout=0.2",
+        "speed_factors=[0.9, 1.0, 1.1]",
+        "gain_db=[-6.0, 6.0]",
+    )  # randomness that must replay
     straight = loop.train(tiny_config(twenty, tmp_path, "name='straight'", *common))
 
     calls = {"n": 0}
@@ -124,13 +146,16 @@ def test_resume_with_another_model_shape_is_refused(overfit, twenty):
 
 def test_fine_tuning_starts_from_the_checkpoint_weights(overfit, twenty, tmp_path):
     """One epoch at a tiny learning rate keeps what the start checkpoint knows; a new model knows nothing."""
-    run = loop.train(tiny_config(twenty, tmp_path, "name='tuned'", "epochs=1", "lr=1e-6",
-                                 f"init_from='{overfit / 'best.pt'}'"))  # fmt: skip
+    run = loop.train(
+        tiny_config(twenty, tmp_path, "name='tuned'", "epochs=1", "lr=1e-6", f"init_from='{overfit / 'best.pt'}'")
+    )
     utterances = read_manifest(twenty)
     hyps = transcribe(checkpoint.build_model(checkpoint.load_checkpoint(run / "last.pt")), utterances)
     assert metrics.error_rates([u.text for u in utterances], hyps)["cer"] < 0.05, hyps
     with pytest.raises(ASRError, match="differs from the config.*hidden"):
-        loop.train(tiny_config(twenty, tmp_path, "name='other'", "model.hidden=64", f"init_from='{overfit / 'best.pt'}'"))
+        loop.train(
+            tiny_config(twenty, tmp_path, "name='other'", "model.hidden=64", f"init_from='{overfit / 'best.pt'}'")
+        )
 
 
 def test_a_phone_model_starts_from_a_letter_models_encoder(overfit, twenty, tmp_path):
@@ -162,9 +187,16 @@ def test_truncated_checkpoint_is_reported(overfit, tmp_path):
 
 def _cli_args(twenty, out_dir, *overrides):
     sets = [
-        f"train_manifests=['{twenty}']", f"dev_manifests=['{twenty}']", f"out_dir='{out_dir}'", "noise_dir=''",
-        "num_workers=0", "batch_size=4", "model.hidden=32", "model.layers=1", *overrides,
-    ]  # fmt: skip
+        f"train_manifests=['{twenty}']",
+        f"dev_manifests=['{twenty}']",
+        f"out_dir='{out_dir}'",
+        "noise_dir=''",
+        "num_workers=0",
+        "batch_size=4",
+        "model.hidden=32",
+        "model.layers=1",
+        *overrides,
+    ]
     return [a for s in sets for a in ("--set", s)]
 
 
@@ -172,10 +204,15 @@ def _cli_args(twenty, out_dir, *overrides):
 def test_ctrl_c_leaves_a_resumable_checkpoint(twenty, tmp_path, workers):
     """A terminal's Ctrl+C reaches the whole process group, DataLoader workers included."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "asr.train",
-           *_cli_args(twenty, tmp_path, "name='sig'", "epochs=500", f"num_workers={workers}")]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "asr.train",
+        *_cli_args(twenty, tmp_path, "name='sig'", "epochs=500", f"num_workers={workers}"),
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
     last = tmp_path / "sig" / "last.pt"
     deadline = time.time() + 120
     while not last.exists() and time.time() < deadline:
@@ -187,15 +224,30 @@ def test_ctrl_c_leaves_a_resumable_checkpoint(twenty, tmp_path, workers):
     assert proc.returncode == 0, output
     assert "resume with" in output
     progress = checkpoint.load_checkpoint(last)["progress"]
-    resumed = subprocess.run(cmd[:-2] + ["--set", f"epochs={progress['epoch'] + 1}", "--resume"], cwd=ROOT,
-                             env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    resumed = subprocess.run(
+        cmd[:-2] + ["--set", f"epochs={progress['epoch'] + 1}", "--resume"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert resumed.returncode == 0, resumed.stderr
     assert checkpoint.load_checkpoint(last)["progress"]["epoch"] == progress["epoch"] + 1
 
 
 def test_same_loop_runs_under_torchrun_with_two_processes(twenty, tmp_path):
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-           "-m", "asr.train", *_cli_args(twenty, tmp_path, "name='ddp'", "epochs=2")]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node",
+        "2",
+        "-m",
+        "asr.train",
+        *_cli_args(twenty, tmp_path, "name='ddp'", "epochs=2"),
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
     result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -252,17 +304,34 @@ def test_a_phone_model_learns_the_keywords_phones(twenty, tmp_path):
     """model.units = "phones": targets through the lexicon, 40 outputs, greedy phone transcripts."""
     repeated = twenty.with_name("twenty_x10_phones.jsonl")
     write_manifest(repeated, read_manifest(twenty) * 10)
-    run = loop.train(tiny_config(twenty, tmp_path, f"train_manifests=['{repeated}']", "name='phones'",
-                                 "model.units='phones'", *OVERFIT))  # fmt: skip
+    run = loop.train(
+        tiny_config(
+            twenty, tmp_path, f"train_manifests=['{repeated}']", "name='phones'", "model.units='phones'", *OVERFIT
+        )
+    )
     ckpt = checkpoint.load_checkpoint(run / "best.pt")
     assert ckpt["vocab"][:3] == ["<blank>", "AA", "AE"] and len(ckpt["vocab"]) == 40
     model = checkpoint.build_model(ckpt)
     assert model.config.units == "phones" and model.output.out_features == 40
     utterances = read_manifest(twenty)
     hyps = transcribe(model, utterances)
-    refs = [({"yes": "Y EH S", "no": "N OW", "up": "AH P", "down": "D AW N", "left": "L EH F T",
-                      "right": "R AY T", "on": "AA N", "off": "AO F", "stop": "S T AA P", "go": "G OW"}[u.text])
-            for u in utterances]  # CMUdict's first pronunciations  # fmt: skip
+    refs = [
+        (
+            {
+                "yes": "Y EH S",
+                "no": "N OW",
+                "up": "AH P",
+                "down": "D AW N",
+                "left": "L EH F T",
+                "right": "R AY T",
+                "on": "AA N",
+                "off": "AO F",
+                "stop": "S T AA P",
+                "go": "G OW",
+            }[u.text]
+        )
+        for u in utterances
+    ]  # CMUdict's first pronunciations
     assert metrics.error_rates(refs, hyps)["wer"] < 0.1, list(zip(refs, hyps))  # WER over phones: PER
 
 

@@ -2,9 +2,9 @@ import json
 
 import pytest
 
-from asr.runtime import vocab
-from asr.errors import ASRError
 from asr.data.manifest import Utterance, read_manifest, write_manifest
+from asr.errors import ASRError
+from asr.runtime import vocab
 
 
 def test_vocab_round_trip_and_blank():

@@ -101,5 +101,9 @@ class CommandRecognizer:
             return heard
         if transcript.command_text is None:
             return Intent(None, text=transcript.text, confidence=0.0, reason="no sentence of the active context fits")
-        return Intent(None, text=transcript.text, confidence=confidence,
-                      reason=f"rejected: confidence {confidence:.2f} is below the threshold {self.threshold:.2f}")  # fmt: skip
+        return Intent(
+            None,
+            text=transcript.text,
+            confidence=confidence,
+            reason=f"rejected: confidence {confidence:.2f} is below the threshold {self.threshold:.2f}",
+        )

@@ -17,7 +17,7 @@ import queue
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import soxr
@@ -38,7 +38,7 @@ TAIL_FRAMES = 5  # 150 ms of the closing silence stay with the utterance, as the
 
 @dataclass
 class Event:
-    """"start": speech began. "pause": TAIL_FRAMES of silence after speech; its audio is what the
+    """ "start": speech began. "pause": TAIL_FRAMES of silence after speech; its audio is what the
     "end" event will carry unless speech resumes, so it can be decoded while the endpointer waits
     out `min_silence_ms`. "end": the utterance is over."""
 
@@ -123,8 +123,9 @@ class Endpointer:
             keep = len(self._utterance) - max(0, self._silent_run - TAIL_FRAMES)  # speech + a short tail
             audio = np.concatenate(self._utterance[:keep])  # (samples,)
             start_s = self._start_frame * FRAME / SAMPLE_RATE
-            self._events.append(Event("end", end_s, audio, start_s, cut=too_long) if ended else
-                                Event("pause", end_s, audio, start_s))  # fmt: skip
+            self._events.append(
+                Event("end", end_s, audio, start_s, cut=too_long) if ended else Event("pause", end_s, audio, start_s)
+            )
         if ended:
             self._utterance, self._voiced_run = None, 0
             self._pre_roll.clear()
@@ -141,7 +142,9 @@ class Microphone:
         try:
             import sounddevice as sd
         except OSError:  # the PortAudio library itself is missing
-            raise ASRError("PortAudio is not installed: apt-get install libportaudio2 (or your system's portaudio)") from None
+            raise ASRError(
+                "PortAudio is not installed: apt-get install libportaudio2 (or your system's portaudio)"
+            ) from None
         self.sd = sd
         try:
             info = sd.query_devices(device, kind="input")
@@ -152,11 +155,19 @@ class Microphone:
         self._queue: queue.Queue[np.ndarray] = queue.Queue(maxsize=queue_blocks)
         self._resampler = soxr.ResampleStream(self.rate, SAMPLE_RATE, 1, dtype="float32", quality="HQ")
         try:
-            self._stream = sd.InputStream(device=device, channels=1, samplerate=self.rate, dtype="float32",
-                                          blocksize=self.rate * block_ms // 1000, callback=self._callback)  # fmt: skip
+            self._stream = sd.InputStream(
+                device=device,
+                channels=1,
+                samplerate=self.rate,
+                dtype="float32",
+                blocksize=self.rate * block_ms // 1000,
+                callback=self._callback,
+            )
         except sd.PortAudioError as e:
-            raise ASRError(f"cannot open input device '{self.device_name}' ({e}); it may be busy: close other "
-                           "programs using it or pick another with --device") from None  # fmt: skip
+            raise ASRError(
+                f"cannot open input device '{self.device_name}' ({e}); it may be busy: close other "
+                "programs using it or pick another with --device"
+            ) from None
 
     def _callback(self, indata, frames, time_info, status) -> None:
         if status.input_overflow:
@@ -193,7 +204,9 @@ def input_devices() -> list[dict]:
     try:
         import sounddevice as sd
     except OSError:
-        raise ASRError("PortAudio is not installed: apt-get install libportaudio2 (or your system's portaudio)") from None
+        raise ASRError(
+            "PortAudio is not installed: apt-get install libportaudio2 (or your system's portaudio)"
+        ) from None
     return [
         {"index": i, "name": d["name"], "rate": int(d["default_samplerate"]), "channels": d["max_input_channels"]}
         for i, d in enumerate(sd.query_devices())
@@ -243,7 +256,7 @@ class Assistant:
         for block in blocks:
             if time.monotonic() - checked >= self.due_every_s:
                 checked = time.monotonic()
-                for reminder in self.store.due(datetime.now(timezone.utc)):  # to the millisecond, not the second
+                for reminder in self.store.due(datetime.now(UTC)):  # to the millisecond, not the second
                     self.store.set_status(reminder.id, "done")
                     self.ringer.start(reminder)
                     yield reminder
@@ -255,7 +268,7 @@ class Assistant:
                     yield self.understand(event, opened)
 
     def answer_ringing(self, intent: Intent, now: datetime) -> str:
-        """"stop" or "snooze" said while something rings: stop it, or ring it again later (a
+        """ "stop" or "snooze" said while something rings: stop it, or ring it again later (a
         snooze is a new pending item, SNOOZE_S or the duration said from now). "" otherwise."""
         if self.ringer.ringing is None or not (intent.name == "snooze" or intent.slots.get("word") == "stop"):
             return ""

@@ -51,17 +51,46 @@ class Service:
     def info(self) -> Info:
         intents = ", ".join(self.commands.grammar.context.expressions)
         return Info(
-            asr=[AsrProgram(name="asr", attribution=ATTRIBUTION, installed=True, version=asr.__version__,
-                            description="offline BiLSTM-CTC voice commands", requires_external_vad=True,
-                            models=[AsrModel(name="default", attribution=ATTRIBUTION, installed=True,
-                                             description="the shipped model", version=asr.__version__,
-                                             languages=["en"])])],
-            intent=[IntentProgram(name="asr-intents", attribution=ATTRIBUTION, installed=True, version=asr.__version__,
-                                  description=f"intents: {intents}",
-                                  models=[IntentModel(name="context", attribution=ATTRIBUTION, installed=True,
-                                                      description=intents, version=asr.__version__,
-                                                      languages=["en"])])],
-        )  # fmt: skip
+            asr=[
+                AsrProgram(
+                    name="asr",
+                    attribution=ATTRIBUTION,
+                    installed=True,
+                    version=asr.__version__,
+                    description="offline BiLSTM-CTC voice commands",
+                    requires_external_vad=True,
+                    models=[
+                        AsrModel(
+                            name="default",
+                            attribution=ATTRIBUTION,
+                            installed=True,
+                            description="the shipped model",
+                            version=asr.__version__,
+                            languages=["en"],
+                        )
+                    ],
+                )
+            ],
+            intent=[
+                IntentProgram(
+                    name="asr-intents",
+                    attribution=ATTRIBUTION,
+                    installed=True,
+                    version=asr.__version__,
+                    description=f"intents: {intents}",
+                    models=[
+                        IntentModel(
+                            name="context",
+                            attribution=ATTRIBUTION,
+                            installed=True,
+                            description=intents,
+                            version=asr.__version__,
+                            languages=["en"],
+                        )
+                    ],
+                )
+            ],
+        )
 
     def hear(self, audio: np.ndarray) -> Heard:
         """(samples,) float32 at 16 kHz -> what was said and meant."""
@@ -123,7 +152,9 @@ class Handler(AsyncEventHandler):
         try:
             chunk = self.converter.convert(AudioChunk.from_event(event))
         except (KeyError, ValueError, TypeError) as e:  # a chunk without rate, width or channels, or odd bytes
-            return await self._error(f"unreadable audio chunk ({e}); send 16-bit PCM with rate, width, channels", "bad-audio")
+            return await self._error(
+                f"unreadable audio chunk ({e}); send 16-bit PCM with rate, width, channels", "bad-audio"
+            )
         self.audio.append(chunk.audio)
         if sum(map(len, self.audio)) > 2 * SAMPLE_RATE * MAX_AUDIO_S:
             return await self._error(f"more than {MAX_AUDIO_S:.0f} s of audio in one utterance", "too-long")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from asr.errors import ASRError
@@ -55,8 +55,14 @@ class Reminder:
     kind: str = "reminder"  # reminder | alarm | timer
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "task": self.task, "due": self.due, "status": self.status,
-                "said": self.said}  # fmt: skip
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "task": self.task,
+            "due": self.due,
+            "status": self.status,
+            "said": self.said,
+        }
 
 
 def _utc(moment: datetime) -> str:
@@ -64,7 +70,7 @@ def _utc(moment: datetime) -> str:
         raise ValueError("reminder times must be timezone-aware")
     # To the millisecond: a timer of a few seconds must not ring early. Rows of older stores, to
     # the second, still compare right: "12:00:02" sorts before "12:00:02.500".
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").removesuffix("+00:00")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").removesuffix("+00:00")
 
 
 class ReminderStore:
@@ -72,7 +78,9 @@ class ReminderStore:
         """`path`: the store file; its folder must exist (the default one is made when missing)."""
         self.path = Path(path) if path else default_path()
         if path and not self.path.parent.is_dir():
-            raise ASRError(f"folder '{self.path.parent}' of the store does not exist; create it or pass another --store")
+            raise ASRError(
+                f"folder '{self.path.parent}' of the store does not exist; create it or pass another --store"
+            )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)  # explicit transactions
@@ -103,7 +111,7 @@ class ReminderStore:
     def add(self, task: str, due: datetime, said: str = "", kind: str = "reminder") -> Reminder:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
-        created = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
         cursor = self._write(
             "INSERT INTO reminders (task, due, due_utc, created, said, kind) VALUES (?, ?, ?, ?, ?, ?)",
             (task, due.isoformat(), _utc(due), created, said, kind),
@@ -133,7 +141,9 @@ class ReminderStore:
         found = self._select("id = ?", (reminder_id,))
         if not found:
             raise ASRError(f"no reminder with id {reminder_id}; see 'asr reminders list'")
-        changed = self._write("UPDATE reminders SET status = ? WHERE id = ? AND status = 'pending'", (status, reminder_id))
+        changed = self._write(
+            "UPDATE reminders SET status = ? WHERE id = ? AND status = 'pending'", (status, reminder_id)
+        )
         if changed.rowcount == 0:  # checked in the same statement: another process may have got there first
             now = self._select("id = ?", (reminder_id,))[0].status
             raise ASRError(f"{found[0].kind} {reminder_id} is already {now}; see 'asr reminders list --all'")

@@ -14,8 +14,8 @@ from functools import cache
 
 from text_to_num import text2num
 
-from asr.commands.datetimes import DateTimeError, parse_datetime, parse_duration
 from asr.commands.context import TEXT_TYPE, Context, check_references, load_context
+from asr.commands.datetimes import DateTimeError, parse_datetime, parse_duration
 from asr.commands.grammar import Grammar
 from asr.commands.spoken import number_words
 from asr.words import free_words
@@ -86,13 +86,33 @@ context:
 """
 # A letter as it is written and as it is said: the value is the letter.
 LETTERS = {
-    "a": ["a", "ay"], "b": ["b", "bee"], "c": ["c", "see", "cee"], "d": ["d", "dee"], "e": ["e", "ee"],
-    "f": ["f", "ef", "eff"], "g": ["g", "gee"], "h": ["h", "aitch"], "i": ["i", "eye"], "j": ["j", "jay"],
-    "k": ["k", "kay"], "l": ["l", "el", "ell"], "m": ["m", "em"], "n": ["n", "en"], "o": ["o", "oh"],
-    "p": ["p", "pee"], "q": ["q", "cue", "queue"], "r": ["r", "ar"], "s": ["s", "ess"], "t": ["t", "tee"],
-    "u": ["u", "you"], "v": ["v", "vee"], "w": ["w", "double u", "double you"], "x": ["x", "ex"],
-    "y": ["y", "why", "wye"], "z": ["z", "zee", "zed"],
-}  # fmt: skip
+    "a": ["a", "ay"],
+    "b": ["b", "bee"],
+    "c": ["c", "see", "cee"],
+    "d": ["d", "dee"],
+    "e": ["e", "ee"],
+    "f": ["f", "ef", "eff"],
+    "g": ["g", "gee"],
+    "h": ["h", "aitch"],
+    "i": ["i", "eye"],
+    "j": ["j", "jay"],
+    "k": ["k", "kay"],
+    "l": ["l", "el", "ell"],
+    "m": ["m", "em"],
+    "n": ["n", "en"],
+    "o": ["o", "oh"],
+    "p": ["p", "pee"],
+    "q": ["q", "cue", "queue"],
+    "r": ["r", "ar"],
+    "s": ["s", "ess"],
+    "t": ["t", "tee"],
+    "u": ["u", "you"],
+    "v": ["v", "vee"],
+    "w": ["w", "double u", "double you"],
+    "x": ["x", "ex"],
+    "y": ["y", "why", "wye"],
+    "z": ["z", "zee", "zed"],
+}
 _SPOKEN_LETTER = {said: letter for letter, names in LETTERS.items() for said in names}
 _ORDINALS = {number_words(n, "ordinal"): n for n in range(1, 100)}  # "twenty first" -> 21
 TYPES_YAML = TYPES_YAML.replace("[LETTERS]", "[" + ", ".join(_SPOKEN_LETTER) + "]")
@@ -126,6 +146,7 @@ context:
   slots:
     command: [yes, no, up, down, left, right, "on", "off", stop, go]
 """
+
 
 @cache
 def types_context() -> Context:
@@ -175,10 +196,18 @@ def _moment(words: str, now: datetime) -> str:
 
 # What each built-in slot type's words mean; a test checks every type of TYPES_YAML is here.
 VALUE_OF = {
-    "asr.Digit": _number, "asr.Number": _number, "pv.SingleDigitInteger": _number, "pv.TwoDigitInteger": _number,
-    "pv.Percent": _number, "pv.SingleDigitOrdinal": _ordinal, "pv.TwoDigitOrdinal": _ordinal,
-    "pv.Alphabetic": _letter, "pv.Alphanumeric": _letter, "asr.Duration": _seconds, "asr.DateTime": _moment,
-}  # fmt: skip
+    "asr.Digit": _number,
+    "asr.Number": _number,
+    "pv.SingleDigitInteger": _number,
+    "pv.TwoDigitInteger": _number,
+    "pv.Percent": _number,
+    "pv.SingleDigitOrdinal": _ordinal,
+    "pv.TwoDigitOrdinal": _ordinal,
+    "pv.Alphabetic": _letter,
+    "pv.Alphanumeric": _letter,
+    "asr.Duration": _seconds,
+    "asr.DateTime": _moment,
+}
 
 
 def slot_value(slot_type: str, words: str, now: datetime, canonical: dict[str, str] | None = None):

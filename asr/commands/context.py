@@ -236,7 +236,9 @@ def check_references(context: Context, builtin_types: tuple[str, ...]) -> None:
         for node in nodes:
             if isinstance(node, Slot) and node.type not in context.slots and node.type not in builtin_types:
                 known = sorted(context.slots) + sorted(builtin_types)
-                raise ContextError(f"{where}: unknown slot type '{node.type}' in ${node.type}:{node.name}; known: {known}")
+                raise ContextError(
+                    f"{where}: unknown slot type '{node.type}' in ${node.type}:{node.name}; known: {known}"
+                )
             if isinstance(node, Macro) and node.name not in context.macros:
                 raise ContextError(f"{where}: unknown macro '@{node.name}'; define it under context: macros:")
             if isinstance(node, Choice):
@@ -255,7 +257,9 @@ def read_context(path: str | os.PathLike) -> Context:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise ContextError(f"context file '{path}' is not UTF-8 text; a context is a YAML file in Rhino's syntax") from None
+        raise ContextError(
+            f"context file '{path}' is not UTF-8 text; a context is a YAML file in Rhino's syntax"
+        ) from None
     return load_context(text, str(path))
 
 
@@ -266,6 +270,9 @@ def merge(base: Context, extra: Context) -> Context:
         if clash:
             raise ContextError(f"{extra.source}: {kind} {clash} already exist in the built-in context; rename them")
     return Context(
-        {**base.expressions, **extra.expressions}, {**base.slots, **extra.slots}, {**base.macros, **extra.macros},
-        f"{base.source} + {extra.source}", base.words + extra.words,
+        {**base.expressions, **extra.expressions},
+        {**base.slots, **extra.slots},
+        {**base.macros, **extra.macros},
+        f"{base.source} + {extra.source}",
+        base.words + extra.words,
     )

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from text_to_num import alpha2digit
 
@@ -100,7 +100,7 @@ class _Parser:
         return None
 
     def duration_part(self) -> float | None:
-        """"90 minutes", "an hour", "2 and a half minutes", "an hour and a half", "half an hour",
+        """ "90 minutes", "an hour", "2 and a half minutes", "an hour and a half", "half an hour",
         "a quarter of an hour"."""
         if self.accept_seq("half", "an") or self.accept_seq("half", "a"):
             unit = self.unit()
@@ -175,7 +175,7 @@ class _Parser:
         return hour, minute, None
 
     def clock_relative(self) -> tuple[int, int, None] | None:
-        """"half past 7", "a quarter to 9", "20 past 6"; None when the words are not one ("at 8
+        """ "half past 7", "a quarter to 9", "20 past 6"; None when the words are not one ("at 8
         to call mom" is 8 o'clock, then a task)."""
         offset = None
         if self.accept("half"):
@@ -300,7 +300,7 @@ def _next_month_day(today: date, month: int | None, day: int, weekday: int | Non
 def _local(day: date, hour: int, minute: int, now: datetime) -> datetime:
     """Wall time in now's zone; a time inside a spring-forward gap moves past the gap."""
     wall = datetime.combine(day, time(hour % 24, minute), tzinfo=now.tzinfo)
-    return wall.astimezone(timezone.utc).astimezone(now.tzinfo)
+    return wall.astimezone(UTC).astimezone(now.tzinfo)
 
 
 def _hours(hour: int, meridiem: str | None) -> list[int]:
@@ -339,14 +339,16 @@ def parse_datetime(text: str, now: datetime) -> datetime | None:
     return datetime_of(_tokens(text, durations=bool(relative)), now, text)
 
 
-_NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-                 "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
-                 "a an and half").split()  # fmt: skip
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
+    "a an and half"
+).split()
 _SAID_SECOND = re.compile(rf"(\S+ )?((?:(?:{'|'.join(_NUMBER_WORDS)}) )+)second\b(?! of)")
 
 
 def _second(match: re.Match) -> str:
-    """"thirty second" is 30 seconds, unless a month or "the" makes it a date ("march twenty
+    """ "thirty second" is 30 seconds, unless a month or "the" makes it a date ("march twenty
     second", "the twenty second"); "a second" and "a half second" are units too."""
     before = (match[1] or "").strip()
     if before in MONTHS or before in ("the", "on"):
@@ -390,8 +392,9 @@ def extent(tokens: list[str], start: int) -> int:
     return parser.i
 
 
-def datetime_of(tokens: list[str], now: datetime, text: str | None = None,
-                default_meridiem: str | None = None) -> datetime | None:  # fmt: skip
+def datetime_of(
+    tokens: list[str], now: datetime, text: str | None = None, default_meridiem: str | None = None
+) -> datetime | None:
     """parse_datetime over tokens (see tokens()); `text` names the phrase in errors. A time said
     with no am or pm and no part of the day takes `default_meridiem` (a wake-up alarm: "am")."""
     text = text or " ".join(tokens)
@@ -399,7 +402,7 @@ def datetime_of(tokens: list[str], now: datetime, text: str | None = None,
     ahead = parser.accept("in")
     seconds = parser.attempt(parser.duration)
     if seconds is not None and (ahead or parser.accept_seq("from", "now")) and parser.done():
-        return (now.astimezone(timezone.utc) + timedelta(seconds=seconds)).astimezone(now.tzinfo)
+        return (now.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(now.tzinfo)
     parser.i = 0  # not a relative phrase: read it as days and times
     today = now.date()
     day = part = clock = None

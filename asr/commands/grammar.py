@@ -158,7 +158,9 @@ class _Builder:
         if slot_type not in self.templates:  # built once, then pasted: far faster than rebuilding
             template = CharGraph()
             inner = _Builder(template, self.builtin, None)
-            exit_state = inner.node(template.new(), Choice(tuple(n for n, _ in self.builtin.expressions[slot_type]), False))
+            exit_state = inner.node(
+                template.new(), Choice(tuple(n for n, _ in self.builtin.expressions[slot_type]), False)
+            )
             self.templates[slot_type] = (template, exit_state)
         return self.graph.paste(s, *self.templates[slot_type])
 
@@ -284,7 +286,6 @@ class Grammar:
         expressions = self.context.expressions[intents[rng.integers(len(intents))]]
         sampler = _Sampler(self.context, self.builtin, rng, {TEXT_TYPE: ("call mom",), **(phrases or {})})
         return " ".join(sampler.nodes(expressions[rng.integers(len(expressions))][0]))
-
 
     def word_network(self) -> tuple[list[tuple[int, str | None, int]], int]:
         """The context as a word network for a phone model's decoding graph: arcs (from, word, to)

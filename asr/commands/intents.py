@@ -18,8 +18,8 @@ import os
 from datetime import datetime
 
 from asr.commands import builtin
-from asr.commands.datetimes import DateTimeError
 from asr.commands.context import merge, read_context
+from asr.commands.datetimes import DateTimeError
 from asr.commands.grammar import Grammar
 from asr.commands.requests import INTENTS as REQUESTS
 from asr.commands.requests import Intent, parse_request

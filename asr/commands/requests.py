@@ -41,83 +41,447 @@ from asr.commands import datetimes
 from asr.commands.datetimes import DateTimeError
 from asr.commands.spoken import number_words, spoken
 
-INTENTS = ("set_reminder", "set_alarm", "set_timer", "cancel_reminder", "cancel_alarm", "cancel_timer",
-           "list_reminders", "list_alarms", "list_timers")  # fmt: skip
+INTENTS = (
+    "set_reminder",
+    "set_alarm",
+    "set_timer",
+    "cancel_reminder",
+    "cancel_alarm",
+    "cancel_timer",
+    "list_reminders",
+    "list_alarms",
+    "list_timers",
+)
 # Misspellings people type, and the acoustic model's usual ones, -> the word.
 TYPOS = {
-    "tommorow": "tomorrow", "tomorow": "tomorrow", "tommorrow": "tomorrow", "tmrw": "tomorrow", "tmr": "tomorrow",
-    "tomorrows": "tomorrow", "tonights": "tonight", "todays": "today", "alram": "alarm", "alaram": "alarm",
-    "alarn": "alarm", "alrm": "alarm", "remider": "reminder", "reminer": "reminder", "remaind": "remind",
-    "calander": "calendar", "calender": "calendar", "calandar": "calendar", "pleaze": "please", "pls": "please",
-    "plz": "please", "goto": "go to", "wanna": "want to", "gonna": "going to", "thre": "three", "timmer": "timer",
-    "apointment": "appointment", "appointmet": "appointment", "shedule": "schedule", "wakeup": "wake up",
-    "oclock": "o'clock", "tomorrow's": "tomorrow", "today's": "today", "tonight's": "tonight",
-    "everyday": "every day", "weekend's": "weekend", "twelveth": "twelfth", "alll": "all", "mins": "minutes",
-    "hrs": "hours", "secs": "seconds", "min": "minutes", "hr": "hours", "neat": "next",
-    "week's": "week", "jan": "january", "feb": "february", "apr": "april", "jun": "june", "jul": "july",
-    "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december",
-}  # fmt: skip
+    "tommorow": "tomorrow",
+    "tomorow": "tomorrow",
+    "tommorrow": "tomorrow",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "tomorrows": "tomorrow",
+    "tonights": "tonight",
+    "todays": "today",
+    "alram": "alarm",
+    "alaram": "alarm",
+    "alarn": "alarm",
+    "alrm": "alarm",
+    "remider": "reminder",
+    "reminer": "reminder",
+    "remaind": "remind",
+    "calander": "calendar",
+    "calender": "calendar",
+    "calandar": "calendar",
+    "pleaze": "please",
+    "pls": "please",
+    "plz": "please",
+    "goto": "go to",
+    "wanna": "want to",
+    "gonna": "going to",
+    "thre": "three",
+    "timmer": "timer",
+    "apointment": "appointment",
+    "appointmet": "appointment",
+    "shedule": "schedule",
+    "wakeup": "wake up",
+    "oclock": "o'clock",
+    "tomorrow's": "tomorrow",
+    "today's": "today",
+    "tonight's": "tonight",
+    "everyday": "every day",
+    "weekend's": "weekend",
+    "twelveth": "twelfth",
+    "alll": "all",
+    "mins": "minutes",
+    "hrs": "hours",
+    "secs": "seconds",
+    "min": "minutes",
+    "hr": "hours",
+    "neat": "next",
+    "week's": "week",
+    "jan": "january",
+    "feb": "february",
+    "apr": "april",
+    "jun": "june",
+    "jul": "july",
+    "aug": "august",
+    "sep": "september",
+    "sept": "september",
+    "oct": "october",
+    "nov": "november",
+    "dec": "december",
+}
 WAKE_WORDS = ("olly", "pda", "alexa", "siri", "google", "jarvis", "echo", "cortana")
 LEADING = ("hey", "ok", "okay", "hi", "so", "um", "uh", "well", "oh")  # said before the request
 # Politeness and filler: word sequences that say nothing of the request, longest first.
 FILLERS = sorted(
-    [("please",), ("kindly",), ("thanks",), ("thank", "you"), ("for", "me"), ("could", "you"), ("can", "you"),
-     ("would", "you"), ("will", "you"), ("can", "u"), ("i", "want", "you", "to"), ("i", "need", "you", "to"),
-     ("i'd", "like", "you", "to"), ("i", "would", "like", "you", "to"), ("go", "ahead", "and"),
-     ("would", "you", "mind"), ("i", "was", "wondering", "if", "you", "could"), ("help", "me"),
-     ("could", "you", "please"), ("for", "myself"), ("quickly",), ("now",)],
-    key=len, reverse=True)  # fmt: skip
+    [
+        ("please",),
+        ("kindly",),
+        ("thanks",),
+        ("thank", "you"),
+        ("for", "me"),
+        ("could", "you"),
+        ("can", "you"),
+        ("would", "you"),
+        ("will", "you"),
+        ("can", "u"),
+        ("i", "want", "you", "to"),
+        ("i", "need", "you", "to"),
+        ("i'd", "like", "you", "to"),
+        ("i", "would", "like", "you", "to"),
+        ("go", "ahead", "and"),
+        ("would", "you", "mind"),
+        ("i", "was", "wondering", "if", "you", "could"),
+        ("help", "me"),
+        ("could", "you", "please"),
+        ("for", "myself"),
+        ("quickly",),
+        ("now",),
+    ],
+    key=len,
+    reverse=True,
+)
 INTRO = {"for", "by", "until", "till", "before", "every", "around", "about", "is"}  # may introduce a date-time
-STRONG = re.compile(r"(^|\s)(at|am|pm|o'clock|noon|midnight|midday|today|tonight|tomorrow|morning|afternoon|"
-                    r"evening|night|week|in|now|" + "|".join(datetimes.WEEKDAYS + datetimes.MONTHS) + r")(\s|$)|\d+(st|nd|rd|th)")  # fmt: skip
+STRONG = re.compile(
+    r"(^|\s)(at|am|pm|o'clock|noon|midnight|midday|today|tonight|tomorrow|morning|afternoon|"
+    r"evening|night|week|in|now|" + "|".join(datetimes.WEEKDAYS + datetimes.MONTHS) + r")(\s|$)|\d+(st|nd|rd|th)"
+)
 
 ALARM = {"alarm", "alarms"}
 WAKE = (("wake", "me"), ("wake", "up"), ("get", "me", "up"), ("get", "up"), ("wake", "us"))
 TIMER = {"timer", "timers", "countdown", "stopwatch"}
-REMINDER = {"remind", "reminder", "reminders", "remember", "forget", "notify", "notification", "notifications",
-            "alert", "reminded", "recall"}  # fmt: skip
-CALENDAR = {"calendar", "agenda", "schedule", "scheduled", "event", "events", "appointment", "appointments", "meeting",
-            "meetings", "plans", "diary", "calender"}  # fmt: skip
-ELSEWHERE = {"email", "emails", "text", "texts", "message", "messages", "mail", "voicemail", "uber", "lyft", "taxi", "cab", "ride", "inbox", "weather", "news",
-             "invite", "tickets", "ticket", "flight", "restaurant", "recommend", "nearby", "local", "area", "town",
-             "city", "near", "around", "social", "fun", "concert", "concerts", "festival", "festivals", "shows"}  # another assistant's job: mail, rides, what is on in town  # fmt: skip
-CANCEL = {"cancel", "delete", "remove", "clear", "erase", "disable", "unset", "dismiss", "undo", "drop", "deactivate",
-          "scrap", "wipe", "empty", "deleted", "removed", "cancelled", "canceled", "erased"}  # fmt: skip
+REMINDER = {
+    "remind",
+    "reminder",
+    "reminders",
+    "remember",
+    "forget",
+    "notify",
+    "notification",
+    "notifications",
+    "alert",
+    "reminded",
+    "recall",
+}
+CALENDAR = {
+    "calendar",
+    "agenda",
+    "schedule",
+    "scheduled",
+    "event",
+    "events",
+    "appointment",
+    "appointments",
+    "meeting",
+    "meetings",
+    "plans",
+    "diary",
+    "calender",
+}
+ELSEWHERE = {
+    "email",
+    "emails",
+    "text",
+    "texts",
+    "message",
+    "messages",
+    "mail",
+    "voicemail",
+    "uber",
+    "lyft",
+    "taxi",
+    "cab",
+    "ride",
+    "inbox",
+    "weather",
+    "news",
+    "invite",
+    "tickets",
+    "ticket",
+    "flight",
+    "restaurant",
+    "recommend",
+    "nearby",
+    "local",
+    "area",
+    "town",
+    "city",
+    "near",
+    "around",
+    "social",
+    "fun",
+    "concert",
+    "concerts",
+    "festival",
+    "festivals",
+    "shows",
+}  # another assistant's job: mail, rides, what is on in town
+CANCEL = {
+    "cancel",
+    "delete",
+    "remove",
+    "clear",
+    "erase",
+    "disable",
+    "unset",
+    "dismiss",
+    "undo",
+    "drop",
+    "deactivate",
+    "scrap",
+    "wipe",
+    "empty",
+    "deleted",
+    "removed",
+    "cancelled",
+    "canceled",
+    "erased",
+}
 EMPTY = {"clear", "empty", "wipe"}  # "clear my calendar": everything on it
 # Phrases that cancel wherever they stand, and those that cancel only before a reminder's task
 # ("remind me to take out the trash" sets a reminder).
-CANCEL_ALWAYS = (("don't", "remind"), ("do", "not", "remind"), ("no", "longer"), ("call", "off"),
-                 ("turn", "the", "alarm", "off"), ("turn", "my", "alarm", "off"), ("stop", "the", "alarm"),
-                 ("stop", "my", "alarm"))  # fmt: skip
-CANCEL_BEFORE_TASK = (("turn", "off"), ("switch", "off"), ("shut", "off"), ("get", "rid"), ("take", "off"),
-                      ("take", "out"), ("off", "my"), ("off", "of"), ("out", "of", "my"))  # fmt: skip
-QUESTION = {"what", "what's", "whats", "which", "when", "when's", "how", "do", "did", "does", "is", "are", "am",
-            "any", "anything", "list", "show", "tell", "read", "check", "review", "view", "see",
-            "hear", "display", "repeat", "report", "confirm", "give", "play", "next", "upcoming", "go", "search",
-            "where", "who", "latest", "pending", "future", "my", "whatever", "was", "were"}  # fmt: skip
-KNOW = (("like", "to", "know"), ("want", "to", "know"), ("need", "to", "know"), ("remind", "me", "what"),
-        ("remind", "me", "of", "what"), ("remind", "me", "the", "things"), ("go", "through"), ("list", "of"),
-        ("reminder", "list"), ("reminders", "list"), ("things", "to", "remember"), ("how", "many"))  # fmt: skip
-SET = {"set", "create", "make", "add", "put", "schedule", "start", "new", "book", "save", "need", "want", "give",
-       "setup", "begin", "plan", "arrange", "place", "insert", "enter", "program", "activate", "write", "mark", "note",
-       "pencil", "block", "log", "jot", "send", "remind", "notify", "alert", "remember", "wake", "get"}  # fmt: skip
+CANCEL_ALWAYS = (
+    ("don't", "remind"),
+    ("do", "not", "remind"),
+    ("no", "longer"),
+    ("call", "off"),
+    ("turn", "the", "alarm", "off"),
+    ("turn", "my", "alarm", "off"),
+    ("stop", "the", "alarm"),
+    ("stop", "my", "alarm"),
+)
+CANCEL_BEFORE_TASK = (
+    ("turn", "off"),
+    ("switch", "off"),
+    ("shut", "off"),
+    ("get", "rid"),
+    ("take", "off"),
+    ("take", "out"),
+    ("off", "my"),
+    ("off", "of"),
+    ("out", "of", "my"),
+)
+QUESTION = {
+    "what",
+    "what's",
+    "whats",
+    "which",
+    "when",
+    "when's",
+    "how",
+    "do",
+    "did",
+    "does",
+    "is",
+    "are",
+    "am",
+    "any",
+    "anything",
+    "list",
+    "show",
+    "tell",
+    "read",
+    "check",
+    "review",
+    "view",
+    "see",
+    "hear",
+    "display",
+    "repeat",
+    "report",
+    "confirm",
+    "give",
+    "play",
+    "next",
+    "upcoming",
+    "go",
+    "search",
+    "where",
+    "who",
+    "latest",
+    "pending",
+    "future",
+    "my",
+    "whatever",
+    "was",
+    "were",
+}
+KNOW = (
+    ("like", "to", "know"),
+    ("want", "to", "know"),
+    ("need", "to", "know"),
+    ("remind", "me", "what"),
+    ("remind", "me", "of", "what"),
+    ("remind", "me", "the", "things"),
+    ("go", "through"),
+    ("list", "of"),
+    ("reminder", "list"),
+    ("reminders", "list"),
+    ("things", "to", "remember"),
+    ("how", "many"),
+)
+SET = {
+    "set",
+    "create",
+    "make",
+    "add",
+    "put",
+    "schedule",
+    "start",
+    "new",
+    "book",
+    "save",
+    "need",
+    "want",
+    "give",
+    "setup",
+    "begin",
+    "plan",
+    "arrange",
+    "place",
+    "insert",
+    "enter",
+    "program",
+    "activate",
+    "write",
+    "mark",
+    "note",
+    "pencil",
+    "block",
+    "log",
+    "jot",
+    "send",
+    "remind",
+    "notify",
+    "alert",
+    "remember",
+    "wake",
+    "get",
+}
 # Words that ask for a reminder or a calendar entry, before its task: "set up a new reminder for me to".
-ASKING = {"remind", "me", "to", "a", "an", "the", "reminder", "set", "create", "make", "add", "up", "new", "please",
-          "i", "need", "want", "would", "like", "don't", "let", "forget", "remember", "notify", "alert", "send",
-          "give", "put", "schedule", "save", "book", "calendar", "event", "on", "in", "for", "of", "that", "about",
-          "it", "you", "can", "could", "will", "should", "be", "notified", "notification", "so", "get", "have",
-          "write", "down", "mark", "note", "place", "enter", "repeating", "recurring", "notice", "reminders"}  # fmt: skip
+ASKING = {
+    "remind",
+    "me",
+    "to",
+    "a",
+    "an",
+    "the",
+    "reminder",
+    "set",
+    "create",
+    "make",
+    "add",
+    "up",
+    "new",
+    "please",
+    "i",
+    "need",
+    "want",
+    "would",
+    "like",
+    "don't",
+    "let",
+    "forget",
+    "remember",
+    "notify",
+    "alert",
+    "send",
+    "give",
+    "put",
+    "schedule",
+    "save",
+    "book",
+    "calendar",
+    "event",
+    "on",
+    "in",
+    "for",
+    "of",
+    "that",
+    "about",
+    "it",
+    "you",
+    "can",
+    "could",
+    "will",
+    "should",
+    "be",
+    "notified",
+    "notification",
+    "so",
+    "get",
+    "have",
+    "write",
+    "down",
+    "mark",
+    "note",
+    "place",
+    "enter",
+    "repeating",
+    "recurring",
+    "notice",
+    "reminders",
+}
 TASK_INTRO = ("to", "about", "that", "of", "for", "regarding", "re")
-CALENDAR_TAIL = re.compile(r"\s*\b(?:to|in|on|onto|into|from|off|off of)\s+(?:my|the|this)\s+"
-                           r"(?:calendar|agenda|schedule|diary|calender)\b|\s*\bfrom (?:calendar|agenda)\b")  # fmt: skip
-LEADING_SUBJECT = re.compile(r"^(?:i have(?: an?| to)?|i need to|i must|i should|i've got to|i got to|there is an?)(?:\s+|$)")
-GENERIC = {"my", "the", "a", "an", "this", "that", "all", "any", "every", "each", "of", "next", "upcoming", "last",
-           "scheduled", "succeeding", "following", "current", "event", "events", "reminder", "reminders", "entry",
-           "entries", "item", "items", "everything", "anything", "details", "content", "stuff", "things", "and", "in",
-           "at", "time", "it", "i", "set", "calendar", "whatever", "is", "pending", "recurring"}  # fmt: skip
+CALENDAR_TAIL = re.compile(
+    r"\s*\b(?:to|in|on|onto|into|from|off|off of)\s+(?:my|the|this)\s+"
+    r"(?:calendar|agenda|schedule|diary|calender)\b|\s*\bfrom (?:calendar|agenda)\b"
+)
+LEADING_SUBJECT = re.compile(
+    r"^(?:i have(?: an?| to)?|i need to|i must|i should|i've got to|i got to|there is an?)(?:\s+|$)"
+)
+GENERIC = {
+    "my",
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "all",
+    "any",
+    "every",
+    "each",
+    "of",
+    "next",
+    "upcoming",
+    "last",
+    "scheduled",
+    "succeeding",
+    "following",
+    "current",
+    "event",
+    "events",
+    "reminder",
+    "reminders",
+    "entry",
+    "entries",
+    "item",
+    "items",
+    "everything",
+    "anything",
+    "details",
+    "content",
+    "stuff",
+    "things",
+    "and",
+    "in",
+    "at",
+    "time",
+    "it",
+    "i",
+    "set",
+    "calendar",
+    "whatever",
+    "is",
+    "pending",
+    "recurring",
+}
 FUNCTION_WORDS = {"the", "a", "an", "to", "it", "this", "that", "and", "of", "in", "at", "on", "for", "me", "my", "i"}
-UNSUPPORTED = re.compile(r"^(?:if|when|whenever|once|as soon as)\b|\b(?:before|after) (?:it|the|my|each|every|next)\b"
-                         r"|\| (?:before|after)\b|\b(?:before|after)$|\b(?:hours?|minutes?|days?|weeks?) before\b")  # fmt: skip
+UNSUPPORTED = re.compile(
+    r"^(?:if|when|whenever|once|as soon as)\b|\b(?:before|after) (?:it|the|my|each|every|next)\b"
+    r"|\| (?:before|after)\b|\b(?:before|after)$|\b(?:hours?|minutes?|days?|weeks?) before\b"
+)
 _RANGE = re.compile(r" (?:between|from) \d+(?: \d+)?(?: [ap]m)? (?:and|to|till|until) \d+(?: \d+)?(?: [ap]m)? ")
 _YEAR = re.compile(r"(19|20|21)\d\d")  # "on april 1 2017": the year after a day is dropped
 _DAY = re.compile(r"\d{1,2}(st|nd|rd|th)?")
@@ -221,28 +585,61 @@ def _has_phrase(words: list[str], phrases) -> bool:
 
 
 # Questions about one's own calendar that name no calendar word: "what do i have going on next week".
-CALENDAR_QUESTIONS = (("what's", "happening"), ("what", "is", "happening"), ("anything", "happening"),
-                      ("what", "do", "i", "have"), ("do", "i", "have", "a"), ("do", "i", "have", "anything"),
-                      ("do", "i", "have", "any"), ("what", "time", "is", "my"), ("what", "time", "is", "the"),
-                      ("what", "time", "will", "the"), ("when", "and", "where", "is"),
-                      ("am", "i", "free"), ("am", "i", "busy"), ("am", "i", "available"), ("my", "pending", "tasks"),
-                      ("what", "is", "the", "plan"), ("things", "i", "want", "to", "recall"), ("is", "my", "calendar"))  # fmt: skip
+CALENDAR_QUESTIONS = (
+    ("what's", "happening"),
+    ("what", "is", "happening"),
+    ("anything", "happening"),
+    ("what", "do", "i", "have"),
+    ("do", "i", "have", "a"),
+    ("do", "i", "have", "anything"),
+    ("do", "i", "have", "any"),
+    ("what", "time", "is", "my"),
+    ("what", "time", "is", "the"),
+    ("what", "time", "will", "the"),
+    ("when", "and", "where", "is"),
+    ("am", "i", "free"),
+    ("am", "i", "busy"),
+    ("am", "i", "available"),
+    ("my", "pending", "tasks"),
+    ("what", "is", "the", "plan"),
+    ("things", "i", "want", "to", "recall"),
+    ("is", "my", "calendar"),
+)
 # A request to set, even when it opens like a question: "is it possible to set a timer".
-REQUEST_TO_SET = (("to", "set"), ("to", "create"), ("to", "add"), ("to", "make"), ("to", "schedule"),
-                  ("remind", "me", "to"), ("remind", "me", "about"), ("me", "a", "reminder"))  # fmt: skip
+REQUEST_TO_SET = (
+    ("to", "set"),
+    ("to", "create"),
+    ("to", "add"),
+    ("to", "make"),
+    ("to", "schedule"),
+    ("remind", "me", "to"),
+    ("remind", "me", "about"),
+    ("me", "a", "reminder"),
+)
 
 
 WEAK_REMINDER = {"notify", "notification", "notifications", "alert"}  # also said of mail and apps
 LET_ME_KNOW = tuple(("let", "me", "know", w) for w in ("in", "at", "on", "when", "to", "about", "tomorrow", "tonight"))
 ALARM_PHRASES = WAKE + (("let", "me", "know", "when", "it", "is"), ("tell", "me", "when", "it", "is"))
-EVER_SAID = {"weekend", "week", "today", "tonight", "tomorrow", "my", "planned", "going"}  # a calendar question names a day or "my"
+EVER_SAID = {
+    "weekend",
+    "week",
+    "today",
+    "tonight",
+    "tomorrow",
+    "my",
+    "planned",
+    "going",
+}  # a calendar question names a day or "my"
 
 
 def _domain(words: list[str], spans: list[Span]) -> str | None:
     if _has(words, ALARM) or _has_phrase(words, ALARM_PHRASES):
         return "alarm"
-    if _has(words, TIMER) or _has_phrase(words, (("count", "down"), ("counting", "down"), ("time", "left"),
-                                                 ("time", "is", "left"), ("time", "remaining"))):  # fmt: skip
+    if _has(words, TIMER) or _has_phrase(
+        words,
+        (("count", "down"), ("counting", "down"), ("time", "left"), ("time", "is", "left"), ("time", "remaining")),
+    ):
         return "timer"
     if _has(words, REMINDER - WEAK_REMINDER) or _has_phrase(words, LET_ME_KNOW):
         return "reminder"
@@ -269,7 +666,9 @@ def _action(words: list[str], domain: str, first: str) -> str:
         if f" {' '.join(opener)} " in joined and not _has_phrase(words, (("don't", "remind"), ("do", "not", "remind"))):
             asking = joined[: joined.index(f" {' '.join(opener)} ")].split()
             break
-    off = any(w == "off" and (i == 0 or asking[i - 1] not in ("go", "goes", "going", "set")) for i, w in enumerate(asking))
+    off = any(
+        w == "off" and (i == 0 or asking[i - 1] not in ("go", "goes", "going", "set")) for i, w in enumerate(asking)
+    )
     if not _has(words, ALARM | CALENDAR):
         off = False  # "take out the trash", "take off the cover": a task, unless a calendar or an alarm is named
         asking = [w for w in asking if w not in ("off", "out")]
@@ -279,7 +678,11 @@ def _action(words: list[str], domain: str, first: str) -> str:
     if past_question or _has_phrase(words, KNOW + CALENDAR_QUESTIONS):  # not "have an alarm wake me at 6"
         return "list"
     if domain == "calendar" and "happening" in words:  # "is anything happening on may 3rd", not "events happening soon"
-        return "list" if _has(words, {"my", "i", "today", "tomorrow", "tonight"}) or _has(words, set(datetimes.MONTHS)) else "none"
+        return (
+            "list"
+            if _has(words, {"my", "i", "today", "tomorrow", "tonight"}) or _has(words, set(datetimes.MONTHS))
+            else "none"
+        )
     if first in QUESTION and not _has_phrase(words, REQUEST_TO_SET):
         return "list"
     if words[-1:] in (["alarms"], ["timers"], ["settings"], ["list"]):
@@ -344,7 +747,9 @@ class _Reader:
     def day_of(self) -> str | None:
         """The day the date-times name, whether or not a time of it has passed."""
         tokens = [t for s in self.moment_spans() if not _clock(s) for t in s]
-        if not tokens or all(t in ("morning", "afternoon", "evening", "night", "in", "the", "at", "hours") for t in tokens):
+        if not tokens or all(
+            t in ("morning", "afternoon", "evening", "night", "in", "the", "at", "hours") for t in tokens
+        ):
             return None  # "my morning alarm": a part of the day alone names no day
         moment = datetimes.datetime_of(tokens + ["at", "23", "59"], self.now, _said(tokens))
         if moment is None:
@@ -377,7 +782,9 @@ def _tidy(text: str) -> str:
     pieces = []
     for piece in CALENDAR_TAIL.sub("", text).split("|"):
         piece = re.sub(r"^\s*(?:an? )?(?:item|note|entry)?\s*that\s+", "", piece.strip())
-        piece = re.sub(r"^(?:my|the) (?:calendar|agenda|schedule|diary) (?:for|with|that)\s+", "", piece)  # "mark my calendar for"
+        piece = re.sub(
+            r"^(?:my|the) (?:calendar|agenda|schedule|diary) (?:for|with|that)\s+", "", piece
+        )  # "mark my calendar for"
         piece = LEADING_SUBJECT.sub("", piece)
         piece = re.sub(r"\s*\b(?:every|each)\s+(?:day|week|month|year|morning|evening|night)\b.*$", "", piece)
         piece = re.sub(r"(?:\s+(?:time\s+)?(?:down|put|added|scheduled))+$", "", piece)
@@ -420,8 +827,14 @@ def _cancelled(rest: list[str]) -> str:
     words = rest[verb + 1 :] if verb is not None else rest
     while words and words[0] in GENERIC | {"of", "off", "out", "rid", "|"}:
         words = words[1:]
-    stop = next((i for i, w in enumerate(words) if w in ("|", "from", "off", "out", "that", "which", "for", "on", "in",
-                                                         "after", "before", "until", "and")), len(words))  # fmt: skip
+    stop = next(
+        (
+            i
+            for i, w in enumerate(words)
+            if w in ("|", "from", "off", "out", "that", "which", "for", "on", "in", "after", "before", "until", "and")
+        ),
+        len(words),
+    )
     words = words[:stop]
     while words and words[0] in GENERIC:
         words = words[1:]

@@ -33,7 +33,7 @@ def number_words(number: int, to: str = "cardinal") -> str:
 
 
 def _clock(match: re.Match) -> str:
-    """"9:05" -> "nine oh five", "16:30" -> "four thirty pm", "0:15" and "07:00" (24-hour
+    """ "9:05" -> "nine oh five", "16:30" -> "four thirty pm", "0:15" and "07:00" (24-hour
     notation) -> "twelve fifteen am" and "seven am"; an am or pm written after the time is kept
     as written."""
     hour, minute, meridiem = int(match[1]), int(match[2]), match[3]
@@ -53,19 +53,21 @@ def _month_day(month: int, day: int) -> str:
 
 
 def _date(match: re.Match) -> str:
-    """"dec 3" -> "december third"."""
+    """ "dec 3" -> "december third"."""
     return _month_day(next(i for i, m in enumerate(MONTHS, 1) if m.startswith(match[1][:3])), int(match[2]))
 
 
 def _numeric_date(match: re.Match) -> str:
-    """"12/25" and "25/12" -> "december twenty fifth". Which number is the month differs by
+    """ "12/25" and "25/12" -> "december twenty fifth". Which number is the month differs by
     country, so a date that reads both ways ("3/4") is refused rather than guessed."""
     a, b = int(match[1]), int(match[2])
     months = [(m, d) for m, d in ((a, b), (b, a)) if 1 <= m <= 12 and 1 <= d <= 31]
     if len({*months}) > 1:
         (m1, d1), (m2, d2) = months
-        raise DateTimeError(f"'{match[0]}' could be {MONTHS[m1 - 1]} {d1} or {MONTHS[m2 - 1]} {d2}; "
-                            "write the month's name, e.g. 'on december 3rd'")  # fmt: skip
+        raise DateTimeError(
+            f"'{match[0]}' could be {MONTHS[m1 - 1]} {d1} or {MONTHS[m2 - 1]} {d2}; "
+            "write the month's name, e.g. 'on december 3rd'"
+        )
     if not months:
         return match[0]  # no month: left for the parser to refuse
     return _month_day(*months[0])

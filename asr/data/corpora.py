@@ -22,16 +22,38 @@ from pathlib import Path
 
 import soundfile as sf
 
-from asr.runtime import vocab
-from asr.errors import ASRError
 from asr.data.manifest import Utterance, write_manifest
+from asr.errors import ASRError
+from asr.runtime import vocab
 
 KEYWORDS = ("yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go")  # the 12-class task's 10
 SPEECH_COMMANDS_WORDS = KEYWORDS + (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-    "bed", "bird", "cat", "dog", "happy", "house", "marvin", "sheila", "tree", "wow",
-    "backward", "forward", "follow", "learn", "visual",
-)  # fmt: skip
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "bed",
+    "bird",
+    "cat",
+    "dog",
+    "happy",
+    "house",
+    "marvin",
+    "sheila",
+    "tree",
+    "wow",
+    "backward",
+    "forward",
+    "follow",
+    "learn",
+    "visual",
+)
 DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 UNKNOWN, SILENCE = "_unknown_", "_silence_"
 _SC_NAME = re.compile(r"(?:(?P<word>[a-z]+)_)?(?P<speaker>[0-9a-f]{8})_nohash_\d+\.wav$")
@@ -115,7 +137,9 @@ def librispeech(subset: str | os.PathLike, source: str = "librispeech") -> list[
     """A LibriSpeech subset folder (`.../LibriSpeech/train-clean-5`) -> its utterances, transcripts
     lower-cased into the model's vocabulary, speaker = the reader's id."""
     subset = Path(subset)
-    _require_dir(subset, "LibriSpeech subset", "pass the folder holding <speaker>/<chapter>/ (e.g. LibriSpeech/train-clean-5)")
+    _require_dir(
+        subset, "LibriSpeech subset", "pass the folder holding <speaker>/<chapter>/ (e.g. LibriSpeech/train-clean-5)"
+    )
     utterances = []
     for chapter in sorted(d for d in subset.glob("*/*") if d.is_dir()):
         speaker, chapter_id = chapter.parent.name, chapter.name
@@ -123,16 +147,20 @@ def librispeech(subset: str | os.PathLike, source: str = "librispeech") -> list[
         transcript = chapter / f"{speaker}-{chapter_id}.trans.txt"
         if not transcript.is_file():
             if audio:
-                raise ASRError(f"'{transcript}' is missing for the {len(audio)} clips in '{chapter}'; "
-                               "restore it from the archive or remove the chapter folder")  # fmt: skip
+                raise ASRError(
+                    f"'{transcript}' is missing for the {len(audio)} clips in '{chapter}'; "
+                    "restore it from the archive or remove the chapter folder"
+                )
             continue
         for n, line in enumerate(transcript.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():
                 continue
             utt_id, _, text = line.partition(" ")
             if utt_id not in audio:
-                raise ASRError(f"{transcript}:{n}: no audio file {utt_id}.flac (or .opus) for this line; "
-                               "restore it from the archive or delete the line")  # fmt: skip
+                raise ASRError(
+                    f"{transcript}:{n}: no audio file {utt_id}.flac (or .opus) for this line; "
+                    "restore it from the archive or delete the line"
+                )
             text = vocab.normalize(text)
             try:
                 vocab.encode(text)
@@ -193,7 +221,9 @@ def prepare_shared(shared: str | os.PathLike, out_dir: str | os.PathLike, dev_pe
         manifests["librispeech_train"] = [u for u in read if u.speaker not in held]
         manifests["librispeech_dev"] = [u for u in read if u.speaker in held]
     for split in ("", "librispeech_"):
-        overlap = {u.speaker for u in manifests.get(f"{split}train", [])} & {u.speaker for u in manifests.get(f"{split}dev", [])}
+        overlap = {u.speaker for u in manifests.get(f"{split}train", [])} & {
+            u.speaker for u in manifests.get(f"{split}dev", [])
+        }
         assert not overlap, f"speaker leak between train and dev: {sorted(overlap)[:5]}"
     counts = {}
     for name, utts in manifests.items():

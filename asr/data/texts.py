@@ -27,20 +27,28 @@ import numpy as np
 import yaml
 
 from asr.commands.builtin import commands_context, compile_context
-from asr.data.corpora import SPEECH_COMMANDS_WORDS
-from asr.commands.datetimes import DateTimeError
-from asr.errors import ASRError
 from asr.commands.context import TEXT_TYPE
+from asr.commands.datetimes import DateTimeError
 from asr.commands.intents import understand
 from asr.commands.spoken import spoken
+from asr.data.corpora import SPEECH_COMMANDS_WORDS
+from asr.errors import ASRError
 
 PHRASES = Path(__file__).resolve().parents[2] / "data" / "phrases"
 REFERENCE_NOW = datetime(2026, 11, 24, 15, tzinfo=ZoneInfo("America/New_York"))  # only to label intents
 SHARED_PHRASINGS = Path(os.environ.get("ASR_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
 # Share of each built-in intent among the commands: the long requests most, since the words and
 # digits have kinds of their own.
-INTENTS = {"set_reminder": 0.35, "set_alarm": 0.15, "set_timer": 0.15, "cancel_reminder": 0.1, "list_reminders": 0.05,
-           "command": 0.08, "snooze": 0.02, "digit": 0.1}  # fmt: skip
+INTENTS = {
+    "set_reminder": 0.35,
+    "set_alarm": 0.15,
+    "set_timer": 0.15,
+    "cancel_reminder": 0.1,
+    "list_reminders": 0.05,
+    "command": 0.08,
+    "snooze": 0.02,
+    "digit": 0.1,
+}
 EVERYDAY_SLOTS = 0.6  # share of commands whose date-times and durations come from the everyday phrase lists
 DIGITS = "zero one two three four five six seven eight nine".split()
 _TASK_AFTER = re.compile(r"\bremind(?:er)?(?: me)? to (.+)")  # "... remind me to <task> [at five]"

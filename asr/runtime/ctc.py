@@ -69,9 +69,14 @@ def _logsumexp(a: float, b: float) -> float:
     return max(a, b) + math.log1p(math.exp(-abs(a - b)))
 
 
-def beam_search(log_probs: np.ndarray, beam: int = 16, chars: tuple[str, ...] = vocab.CHARS,
-                blank: int = vocab.BLANK_INDEX, constraint: Constraint | None = None,
-                prune: float = -6.0) -> Hypothesis | None:  # fmt: skip
+def beam_search(
+    log_probs: np.ndarray,
+    beam: int = 16,
+    chars: tuple[str, ...] = vocab.CHARS,
+    blank: int = vocab.BLANK_INDEX,
+    constraint: Constraint | None = None,
+    prune: float = -6.0,
+) -> Hypothesis | None:
     """CTC prefix beam search over (frames, vocab) log-probs.
 
     A prefix's score sums over all its alignments (ending in blank, ending in a label). Labels
@@ -89,7 +94,7 @@ def beam_search(log_probs: np.ndarray, beam: int = 16, chars: tuple[str, ...] = 
         candidates = [i for i in labels if lp[i] > prune]
         nxt: dict[str, list] = {}
 
-        def add(prefix: str, state: int, p_b: float, p_nb: float) -> None:
+        def add(prefix: str, state: int, p_b: float, p_nb: float, nxt: dict = nxt) -> None:
             entry = nxt.setdefault(prefix, [-math.inf, -math.inf, state])
             entry[0], entry[1] = _logsumexp(entry[0], p_b), _logsumexp(entry[1], p_nb)
 

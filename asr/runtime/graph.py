@@ -28,8 +28,8 @@ import kaldifst
 import numpy as np
 from kaldi_decoder import DecodableCtc, FasterDecoder, FasterDecoderOptions
 
-from asr.runtime import lm, phones
 from asr.errors import ASRError
+from asr.runtime import lm, phones
 from asr.words import FREE_TEXT
 
 EPSILON = 0
@@ -79,14 +79,17 @@ def ctc_topology(units: int, disambiguation: int = 0) -> kaldifst.StdVectorFst:
     fst.start = 0
     for i in range(units):
         for k in range(units):
-            fst.add_arc(state=i, arc=kaldifst.StdArc(ilabel=k + 1, olabel=k if i != k else EPSILON, weight=0, nextstate=k))
+            fst.add_arc(
+                state=i, arc=kaldifst.StdArc(ilabel=k + 1, olabel=k if i != k else EPSILON, weight=0, nextstate=k)
+            )
         for k in range(units, units + disambiguation):
             fst.add_arc(state=i, arc=kaldifst.StdArc(ilabel=EPSILON, olabel=k, weight=0, nextstate=i))
     return fst
 
 
-def lexicon_fst(words: tuple[str, ...], lexicon: phones.Lexicon,
-                optional: frozenset = frozenset()) -> tuple[kaldifst.StdVectorFst, int, dict]:  # fmt: skip
+def lexicon_fst(
+    words: tuple[str, ...], lexicon: phones.Lexicon, optional: frozenset = frozenset()
+) -> tuple[kaldifst.StdVectorFst, int, dict]:
     """L: phones -> words, every pronunciation of each word, words one after another; and the
     number of disambiguation symbols it uses. Each pronunciation ends in a symbol #k (the k-th
     word said that way), so homophones and a word that is another's first phones stay apart
@@ -117,14 +120,19 @@ def lexicon_fst(words: tuple[str, ...], lexicon: phones.Lexicon,
             state = start
             for i, symbol in enumerate([phone_ids[p] for p in pron] + [first + k]):
                 nextstate = start if i == len(pron) else fst.add_state()
-                fst.add_arc(state=state, arc=kaldifst.StdArc(ilabel=symbol, olabel=word_id if i == 0 else EPSILON,
-                                                             weight=0, nextstate=nextstate))  # fmt: skip
+                fst.add_arc(
+                    state=state,
+                    arc=kaldifst.StdArc(
+                        ilabel=symbol, olabel=word_id if i == 0 else EPSILON, weight=0, nextstate=nextstate
+                    ),
+                )
                 state = nextstate
     return fst, 1 + max(said.values(), default=0), found
 
 
-def compile_graph(G: kaldifst.StdVectorFst, words: tuple[str, ...], lexicon: phones.Lexicon,
-                  optional: frozenset = frozenset()) -> Graph:  # fmt: skip
+def compile_graph(
+    G: kaldifst.StdVectorFst, words: tuple[str, ...], lexicon: phones.Lexicon, optional: frozenset = frozenset()
+) -> Graph:
     """T ∘ det(L ∘ G) for a word acceptor G whose labels index `words` (its backoff and other
     epsilon-like arcs labelled lm.BACKOFF). Determinizing L ∘ G turns the many words that may
     follow a state into one tree of phones: the search expands a few arcs per frame, not one per word."""
@@ -134,8 +142,10 @@ def compile_graph(G: kaldifst.StdVectorFst, words: tuple[str, ...], lexicon: pho
     LG = kaldifst.compose(L, G)
     kaldifst.connect(LG)
     if LG.start < 0:
-        raise ASRError("the grammar compiled to an empty graph: no sentence has a pronunciation path; "
-                       "give it a sentence of words with pronunciations")  # fmt: skip
+        raise ASRError(
+            "the grammar compiled to an empty graph: no sentence has a pronunciation path; "
+            "give it a sentence of words with pronunciations"
+        )
     kaldifst.determinize_star(LG)
     kaldifst.minimize_encoded(LG)
     T = ctc_topology(len(phones.UNITS), disambiguation)
@@ -194,8 +204,9 @@ def compile_sentences(sentences: list[list[str]], lexicon: phones.Lexicon) -> Gr
     return compile_graph(*sentences_fst(sentences), lexicon)
 
 
-def network_fst(arcs: list[tuple[int, str | None, int]], final: int,
-                free_words: tuple[str, ...]) -> tuple[kaldifst.StdVectorFst, tuple[str, ...]]:  # fmt: skip
+def network_fst(
+    arcs: list[tuple[int, str | None, int]], final: int, free_words: tuple[str, ...]
+) -> tuple[kaldifst.StdVectorFst, tuple[str, ...]]:
     """G of a word network (asr.commands.grammar.Grammar.word_network): its arcs from state 0 to
     `final`, each FREE_TEXT arc one or more words of `free_words`, each costing FREE_WORD_COST."""
     g = _Acceptor()
@@ -231,15 +242,18 @@ def network_fst(arcs: list[tuple[int, str | None, int]], final: int,
     return out, g.words()
 
 
-def compile_network(arcs: list[tuple[int, str | None, int]], final: int, free_words: tuple[str, ...],
-                    lexicon: phones.Lexicon) -> Graph:  # fmt: skip
+def compile_network(
+    arcs: list[tuple[int, str | None, int]], final: int, free_words: tuple[str, ...], lexicon: phones.Lexicon
+) -> Graph:
     """The decoding graph of a word network (a context's: asr.commands.grammar); cached. A
     free-text word without a pronunciation is left out; a fixed word without one is an error
     naming the fix."""
     key = repr((VERSION, "network", arcs, final, free_words, lexicon.key()))
 
     def build() -> Graph:
-        return compile_graph(*network_fst(arcs, final, free_words), lexicon, optional=frozenset((*free_words, FREE_TEXT)))
+        return compile_graph(
+            *network_fst(arcs, final, free_words), lexicon, optional=frozenset((*free_words, FREE_TEXT))
+        )
 
     return cached(key, build)
 
@@ -284,8 +298,7 @@ def cached(key: str, build: Callable[[], Graph]) -> Graph:
     graph = build()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for path, write in ((words_path, graph.write_words),
-                            (fst_path, lambda p: graph.fst.write(str(p)))):  # fmt: skip
+        for path, write in ((words_path, graph.write_words), (fst_path, lambda p: graph.fst.write(str(p)))):
             tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
             write(tmp)
             os.replace(tmp, path)
@@ -298,8 +311,9 @@ BLANK_SKIP = 0.95  # frames the model is this sure are blank are not searched (t
 MAX_ACTIVE, BEAM = 500, 10.0  # the search's pruning: measured to cost no words and save 10x (BENCHMARKS.md)
 
 
-def decode(graph: Graph, log_probs: np.ndarray, max_active: int = MAX_ACTIVE, beam: float = BEAM,
-           require_final: bool = True) -> Decoded | None:  # fmt: skip
+def decode(
+    graph: Graph, log_probs: np.ndarray, max_active: int = MAX_ACTIVE, beam: float = BEAM, require_final: bool = True
+) -> Decoded | None:
     """The best path of the graph for (frames, units) log-probs: its words with their frame spans.
     None when no complete sentence survives (with `require_final`), or nothing at all does.
     Frames that are surely blank are skipped, then given back as blanks."""
@@ -316,7 +330,9 @@ def decode(graph: Graph, log_probs: np.ndarray, max_active: int = MAX_ACTIVE, be
     alignment[kept[: len(searched)]] = searched
     acoustic_cost -= float(log_probs[np.setdiff1d(np.arange(len(log_probs)), kept), 0].sum())  # the skipped blanks
     said = _phones_said(alignment.tolist())
-    return Decoded(words, word_spans(words, said, graph.prons), alignment.tolist(), len(said), graph_cost, acoustic_cost)
+    return Decoded(
+        words, word_spans(words, said, graph.prons), alignment.tolist(), len(said), graph_cost, acoustic_cost
+    )
 
 
 def _read_path(text: str, words: tuple[str, ...]) -> tuple[list[str], list[int], float, float]:

@@ -132,8 +132,9 @@ def read_arpa(path: str | os.PathLike) -> Bigram:
 LN10 = math.log(10)
 
 
-def g_fst(model: Bigram, words: tuple[str, ...] | None = None,
-          weight: float = WEIGHT) -> tuple[kaldifst.StdVectorFst, tuple[str, ...]]:  # fmt: skip
+def g_fst(
+    model: Bigram, words: tuple[str, ...] | None = None, weight: float = WEIGHT
+) -> tuple[kaldifst.StdVectorFst, tuple[str, ...]]:
     """The model as a backoff acceptor over word ids (0 is epsilon): a state per history, one for
     the unigrams; a seen bigram is an arc between histories, an unseen one goes through the
     backoff arc (input BACKOFF, output epsilon) and the unigram state. Costs are -ln p times

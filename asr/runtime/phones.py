@@ -26,15 +26,54 @@ import numpy as np
 from asr.errors import ASRError
 
 BLANK = "<blank>"
-PHONES = ("AA", "AE", "AH", "AO", "AW", "AY", "B", "CH", "D", "DH", "EH", "ER", "EY", "F", "G", "HH", "IH", "IY", "JH",
-          "K", "L", "M", "N", "NG", "OW", "OY", "P", "R", "S", "SH", "T", "TH", "UH", "UW", "V", "W", "Y", "Z", "ZH")  # fmt: skip
+PHONES = (
+    "AA",
+    "AE",
+    "AH",
+    "AO",
+    "AW",
+    "AY",
+    "B",
+    "CH",
+    "D",
+    "DH",
+    "EH",
+    "ER",
+    "EY",
+    "F",
+    "G",
+    "HH",
+    "IH",
+    "IY",
+    "JH",
+    "K",
+    "L",
+    "M",
+    "N",
+    "NG",
+    "OW",
+    "OY",
+    "P",
+    "R",
+    "S",
+    "SH",
+    "T",
+    "TH",
+    "UH",
+    "UW",
+    "V",
+    "W",
+    "Y",
+    "Z",
+    "ZH",
+)
 UNITS = (BLANK, *PHONES)  # index 0 is the CTC blank
 _INDEX = {p: i for i, p in enumerate(UNITS)}
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)*'?")  # the model's words: letters and apostrophes
 
 
 def strip_stress(phone: str) -> str:
-    """"IY1" -> "IY"."""
+    """ "IY1" -> "IY"."""
     return phone.rstrip("012")
 
 
@@ -103,7 +142,9 @@ _G2P_EN_PHONEMES = (
 def _g2p_en_weights() -> Path:
     spec = importlib.util.find_spec("g2p_en")
     if spec is None or not spec.submodule_search_locations:
-        raise ASRError("guessing a pronunciation needs g2p-en: pip install g2p-en (or add the word with 'asr lexicon add')")
+        raise ASRError(
+            "guessing a pronunciation needs g2p-en: pip install g2p-en (or add the word with 'asr lexicon add')"
+        )
     return Path(next(iter(spec.submodule_search_locations))) / "checkpoint20.npz"
 
 
@@ -162,15 +203,18 @@ class Lexicon:
         word = word.lower()
         if not WORD.fullmatch(word):
             raise ASRError(f"{word!r} is not a word of letters and apostrophes; write numbers and symbols as words")
-        found = self.user.get(word, []) + [p for p in cmudict_entries().get(word, []) if p not in self.user.get(word, [])]
+        found = self.user.get(word, []) + [
+            p for p in cmudict_entries().get(word, []) if p not in self.user.get(word, [])
+        ]
         if found:
             return found
         if word not in self.guessed:
             self._g2p = self._g2p or G2P()
             self.guessed[word] = self._g2p(word.replace("'", ""))
         if not self.guessed[word]:
-            raise ASRError(f"no pronunciation for {word!r}: the G2P gave none; add one with "
-                           f"'asr lexicon add {word} \"PH ON ES\"'")  # fmt: skip
+            raise ASRError(
+                f"no pronunciation for {word!r}: the G2P gave none; add one with 'asr lexicon add {word} \"PH ON ES\"'"
+            )
         return [self.guessed[word]]
 
     def key(self) -> str:
@@ -191,8 +235,9 @@ class Lexicon:
             self.user[word].append(entry)
         self.user_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.user_path.with_suffix(".tmp")
-        tmp.write_text("".join(f"{w} {' '.join(p)}\n" for w, prons in sorted(self.user.items()) for p in prons),
-                       encoding="utf-8")  # fmt: skip
+        tmp.write_text(
+            "".join(f"{w} {' '.join(p)}\n" for w, prons in sorted(self.user.items()) for p in prons), encoding="utf-8"
+        )
         os.replace(tmp, self.user_path)
         return entry
 
@@ -205,6 +250,8 @@ def lexicon_line(line: str, where: str) -> tuple[str, tuple[str, ...]]:
     phones = [strip_stress(p.upper()) for p in phones]
     bad = [p for p in phones if p not in PHONES]
     if not WORD.fullmatch(word) or not phones or bad:
-        raise ASRError(f"{where}: {line!r} is not 'word PH ON ES'{f' ({bad[0]!r} is no ARPAbet phone)' if bad else ''}; "
-                       f"fix it; phones are: {' '.join(PHONES)}")  # fmt: skip
+        raise ASRError(
+            f"{where}: {line!r} is not 'word PH ON ES'{f' ({bad[0]!r} is no ARPAbet phone)' if bad else ''}; "
+            f"fix it; phones are: {' '.join(PHONES)}"
+        )
     return word, tuple(phones)

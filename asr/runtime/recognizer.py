@@ -20,8 +20,8 @@ import time
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import onnxruntime as ort
@@ -67,14 +67,18 @@ class ModelInfo:
             )
         units = props.get("units", "letters")  # models exported before units spelled
         if units not in ("letters", "phones"):
-            raise ASRError(f"'{path}' outputs {units!r}; this runtime decodes letters and phones: "
-                           "upgrade asr, or use a letter or phone model")  # fmt: skip
+            raise ASRError(
+                f"'{path}' outputs {units!r}; this runtime decodes letters and phones: "
+                "upgrade asr, or use a letter or phone model"
+            )
         missing = [k for k in ("vocabulary", "blank_index", "sample_rate", "frame_shift_s") if k not in props]
         if missing:
             raise ASRError(f"'{path}' lacks the metadata {missing}; {fix}")
         try:
             chars = tuple(json.loads(props["vocabulary"]))
-            info = cls(units, chars, int(props["blank_index"]), int(props["sample_rate"]), float(props["frame_shift_s"]), props)
+            info = cls(
+                units, chars, int(props["blank_index"]), int(props["sample_rate"]), float(props["frame_shift_s"]), props
+            )
         except (ValueError, TypeError) as e:
             raise ASRError(f"'{path}' has unreadable metadata ({e}); {fix}") from None
         expected = (" " in chars) if units == "letters" else chars == phones.UNITS
@@ -98,9 +102,15 @@ class Transcript:
     command_confidence: float = 0.0  # that sentence's likelihood ratio to the free transcript, in [0, 1]
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "confidence": round(self.confidence, 4), "words": self.words,
-                "start": round(self.start_s, 3), "end": round(self.start_s + self.duration_s, 3),
-                "duration_s": round(self.duration_s, 3), "latency_ms": round(self.latency_ms, 1)}  # fmt: skip
+        return {
+            "text": self.text,
+            "confidence": round(self.confidence, 4),
+            "words": self.words,
+            "start": round(self.start_s, 3),
+            "end": round(self.start_s + self.duration_s, 3),
+            "duration_s": round(self.duration_s, 3),
+            "latency_ms": round(self.latency_ms, 1),
+        }
 
 
 def _session_options(threads: int) -> ort.SessionOptions:
@@ -150,8 +160,14 @@ class Recognizer:
     lexicon: a phone model's pronunciations (default: CMUdict, the user's lexicon, the G2P).
     """
 
-    def __init__(self, model: str | os.PathLike | None = None, threads: int = 0, provider: str = "cpu",
-                 beam: int = 1, lexicon: phones.Lexicon | None = None):  # fmt: skip
+    def __init__(
+        self,
+        model: str | os.PathLike | None = None,
+        threads: int = 0,
+        provider: str = "cpu",
+        beam: int = 1,
+        lexicon: phones.Lexicon | None = None,
+    ):
         self.beam = beam
         if beam < 1:
             raise ASRError(f"beam must be >= 1, got {beam}")
@@ -165,7 +181,9 @@ class Recognizer:
             self.session = ort.InferenceSession(str(path), _session_options(threads), providers=_providers(provider))
         except (Fail, InvalidGraph, InvalidProtobuf, NoSuchFile, RuntimeError) as e:
             reason = str(e).strip().splitlines()[0][:160]
-            raise ASRError(f"'{path}' is not a readable ONNX model ({reason}); it may be truncated: export it again")
+            raise ASRError(
+                f"'{path}' is not a readable ONNX model ({reason}); it may be truncated: export it again"
+            ) from None
         self.path = path
         self.info = ModelInfo.from_metadata(self.session.get_modelmeta().custom_metadata_map, str(path))
         names = {i.name for i in self.session.get_inputs()}
@@ -202,7 +220,9 @@ class Recognizer:
         log_probs, frames = self.session.run(None, {"audio": batch, "audio_lengths": lengths})
         return [log_probs[i, : frames[i]] for i in range(len(audios))]  # (frames_i, vocab)
 
-    def decode(self, log_probs: np.ndarray, commands: Commands | None = None) -> tuple[ctc.Hypothesis, ctc.Hypothesis | None]:
+    def decode(
+        self, log_probs: np.ndarray, commands: Commands | None = None
+    ) -> tuple[ctc.Hypothesis, ctc.Hypothesis | None]:
         """One piece's (frames, vocab) log-probs -> the free transcript, and with commands the
         best sentence they allow (None if none survived the beam).
 
@@ -224,7 +244,9 @@ class Recognizer:
             allowed = dataclasses.replace(allowed, confidence=float(ratio))
         return free, allowed
 
-    def _decode_phones(self, log_probs: np.ndarray, commands: Commands | None) -> tuple[ctc.Hypothesis, ctc.Hypothesis | None]:
+    def _decode_phones(
+        self, log_probs: np.ndarray, commands: Commands | None
+    ) -> tuple[ctc.Hypothesis, ctc.Hypothesis | None]:
         """A phone model's decode: the open transcript through the language model, and with
         commands their best sentence. That sentence's confidence is exp((its acoustic log-prob - the
         best path's) / its phones): the per-phone likelihood ratio of the best allowed sentence to
@@ -240,8 +262,9 @@ class Recognizer:
         ratio = np.exp(min(0.0, allowed.score - best) / max(decoded.phones, 1))
         return free, dataclasses.replace(allowed, confidence=float(ratio))
 
-    def _transcript(self, pieces: list[tuple[float, np.ndarray]], duration_s: float, started: float,
-                    commands: Commands | None) -> Transcript:  # fmt: skip
+    def _transcript(
+        self, pieces: list[tuple[float, np.ndarray]], duration_s: float, started: float, commands: Commands | None
+    ) -> Transcript:
         """Decode pieces (start_s, log-probs) into one transcript with times in seconds."""
         shift = self.info.frame_shift_s
         words, confidences, frames, sentences = [], [], [], []
@@ -251,11 +274,17 @@ class Recognizer:
             frames.append(len(log_probs))
             sentences.append(command)
             words += [
-                {"word": w.word, "start": round(start + w.start * shift, 3), "end": round(start + w.end * shift, 3),
-                 "confidence": round(w.confidence, 4)}  # fmt: skip
+                {
+                    "word": w.word,
+                    "start": round(start + w.start * shift, 3),
+                    "end": round(start + w.end * shift, 3),
+                    "confidence": round(w.confidence, 4),
+                }
                 for w in hyp.words
             ]
-        confidence = float(np.exp(np.average(np.log(np.maximum(confidences, 1e-30)), weights=frames))) if frames else 0.0
+        confidence = (
+            float(np.exp(np.average(np.log(np.maximum(confidences, 1e-30)), weights=frames))) if frames else 0.0
+        )
         result = Transcript(" ".join(w["word"] for w in words), confidence, words, duration_s)
         if commands is not None:  # a recording in several pieces is rarely one command: the weakest decides
             found = [c for c in sentences if c is not None]
@@ -276,8 +305,10 @@ class Recognizer:
         `commands` (from `self.commands(grammar)`), also the best sentence they allow."""
         started = time.perf_counter()
         sr = self.info.sample_rate
-        pieces = [(start_s, self.log_probs([piece])[0])
-                  for start_s, piece in audio.split_at_pauses(self._blocks(source), max_s=MAX_PIECE_S, sr=sr)]  # fmt: skip
+        pieces = [
+            (start_s, self.log_probs([piece])[0])
+            for start_s, piece in audio.split_at_pauses(self._blocks(source), max_s=MAX_PIECE_S, sr=sr)
+        ]
         duration = audio.duration_s(source) if not isinstance(source, np.ndarray) else len(source) / sr
         return self._transcript(pieces, duration, started, commands)
 
@@ -287,31 +318,40 @@ class Recognizer:
         started = time.perf_counter()
         sr = self.info.sample_rate
         found = []
-        for start_s, piece in audio.split_at_pauses(self._blocks(source), max_s=MAX_PIECE_S, min_pause_s=UTTERANCE_PAUSE_S,
-                                                    sr=sr, whole_if_short=False):  # fmt: skip
+        for start_s, piece in audio.split_at_pauses(
+            self._blocks(source), max_s=MAX_PIECE_S, min_pause_s=UTTERANCE_PAUSE_S, sr=sr, whole_if_short=False
+        ):
             result = self._transcript([(start_s, self.log_probs([piece])[0])], len(piece) / sr, started, commands)
             result.start_s = start_s
             found.append(result)
             started = time.perf_counter()
         return found
 
-    def transcribe_batch(self, sources: list, batch_size: int = 16, commands: Commands | None = None) -> list[Transcript]:
+    def transcribe_batch(
+        self, sources: list, batch_size: int = 16, commands: Commands | None = None
+    ) -> list[Transcript]:
         """Many clips (paths or arrays), their pieces batched, length-sorted, for throughput.
         Gives the same transcripts as `transcribe` one by one."""
         started = time.perf_counter()
         sr = self.info.sample_rate
-        clips = [np.asarray(s, dtype=np.float32) if isinstance(s, np.ndarray) else audio.load_audio(s, sr)
-                 for s in sources]  # fmt: skip
-        pieces = [(i, start, piece) for i, clip in enumerate(clips)
-                  for start, piece in audio.split_at_pauses([clip], max_s=MAX_PIECE_S, sr=sr)]  # fmt: skip
+        clips = [
+            np.asarray(s, dtype=np.float32) if isinstance(s, np.ndarray) else audio.load_audio(s, sr) for s in sources
+        ]
+        pieces = [
+            (i, start, piece)
+            for i, clip in enumerate(clips)
+            for start, piece in audio.split_at_pauses([clip], max_s=MAX_PIECE_S, sr=sr)
+        ]
         order = sorted(range(len(pieces)), key=lambda k: len(pieces[k][2]))
         decoded: list[list[tuple[float, np.ndarray]]] = [[] for _ in clips]
         for b in range(0, len(order), batch_size):
             batch = [pieces[k] for k in order[b : b + batch_size]]
             for (i, start, _), log_probs in zip(batch, self.log_probs([p for _, _, p in batch])):
                 decoded[i].append((start, log_probs))
-        return [self._transcript(sorted(d, key=lambda p: p[0]), len(c) / sr, started, commands)
-                for d, c in zip(decoded, clips)]  # fmt: skip
+        return [
+            self._transcript(sorted(d, key=lambda p: p[0]), len(c) / sr, started, commands)
+            for d, c in zip(decoded, clips)
+        ]
 
 
 def _hypothesis(decoded: graph.Decoded | None, log_probs: np.ndarray) -> ctc.Hypothesis:
@@ -323,6 +363,8 @@ def _hypothesis(decoded: graph.Decoded | None, log_probs: np.ndarray) -> ctc.Hyp
         return ctc.Hypothesis("", best, float(np.exp(min(best, 0.0) / max(frames, 1))), ())
     on_path = log_probs[np.arange(len(decoded.alignment)), decoded.alignment]  # (frames,)
     score = float(on_path.sum())
-    words = tuple(ctc.Word(w, start, end, float(np.exp(on_path[start:end].mean())))
-                  for w, (start, end) in zip(decoded.words, decoded.spans))  # fmt: skip
+    words = tuple(
+        ctc.Word(w, start, end, float(np.exp(on_path[start:end].mean())))
+        for w, (start, end) in zip(decoded.words, decoded.spans)
+    )
     return ctc.Hypothesis(" ".join(decoded.words), score, float(np.exp(min(score, 0.0) / max(frames, 1))), words)

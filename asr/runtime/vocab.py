@@ -7,8 +7,8 @@ import re
 import string
 from functools import cache
 
-from asr.runtime import phones
 from asr.errors import ASRError
+from asr.runtime import phones
 
 BLANK = "<blank>"
 CHARS = (BLANK, " ", "'", *string.ascii_lowercase)  # index 0 is the CTC blank

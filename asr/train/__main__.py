@@ -11,8 +11,13 @@ from asr.train.loop import train
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m asr.train", description=__doc__)
     parser.add_argument("--config", help="TOML training config")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a config value, e.g. --set epochs=10 --set model.hidden=128")  # fmt: skip
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config value, e.g. --set epochs=10 --set model.hidden=128",
+    )
     parser.add_argument("--resume", action="store_true", help="continue from <out_dir>/<name>/last.pt")
     args = parser.parse_args(argv)
     try:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import torch
 
-from asr.runtime import vocab
 from asr.errors import ASRError
+from asr.runtime import vocab
 from asr.train.config import TrainConfig, config_from_dict, config_to_dict
 from asr.train.model import AcousticModel, ModelConfig
 
@@ -77,11 +77,47 @@ def build_model(ckpt: dict, expected: ModelConfig | None = None) -> AcousticMode
 # The letter that most often spells each phone: a phone model started from a letter model's
 # weights starts its output layer there, so it reads phones from the first step instead of
 # relearning the output layer from blanks (6 epochs left it at 93% phone errors; see MODEL_CARD).
-LETTER_OF_PHONE = {"AA": "o", "AE": "a", "AH": "u", "AO": "o", "AW": "o", "AY": "i", "B": "b", "CH": "c", "D": "d",
-                   "DH": "t", "EH": "e", "ER": "r", "EY": "a", "F": "f", "G": "g", "HH": "h", "IH": "i", "IY": "e",
-                   "JH": "j", "K": "k", "L": "l", "M": "m", "N": "n", "NG": "n", "OW": "o", "OY": "o", "P": "p",
-                   "R": "r", "S": "s", "SH": "s", "T": "t", "TH": "t", "UH": "u", "UW": "u", "V": "v", "W": "w",
-                   "Y": "y", "Z": "z", "ZH": "s"}  # fmt: skip
+LETTER_OF_PHONE = {
+    "AA": "o",
+    "AE": "a",
+    "AH": "u",
+    "AO": "o",
+    "AW": "o",
+    "AY": "i",
+    "B": "b",
+    "CH": "c",
+    "D": "d",
+    "DH": "t",
+    "EH": "e",
+    "ER": "r",
+    "EY": "a",
+    "F": "f",
+    "G": "g",
+    "HH": "h",
+    "IH": "i",
+    "IY": "e",
+    "JH": "j",
+    "K": "k",
+    "L": "l",
+    "M": "m",
+    "N": "n",
+    "NG": "n",
+    "OW": "o",
+    "OY": "o",
+    "P": "p",
+    "R": "r",
+    "S": "s",
+    "SH": "s",
+    "T": "t",
+    "TH": "t",
+    "UH": "u",
+    "UW": "u",
+    "V": "v",
+    "W": "w",
+    "Y": "y",
+    "Z": "z",
+    "ZH": "s",
+}
 
 
 def init_model(ckpt: dict, config: ModelConfig) -> AcousticModel:

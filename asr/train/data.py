@@ -10,9 +10,9 @@ from __future__ import annotations
 import torch
 from torch.utils.data import Dataset, DistributedSampler, Sampler
 
-from asr.runtime import vocab
 from asr.audio import load_audio
 from asr.data.manifest import Utterance, read_manifest
+from asr.runtime import vocab
 from asr.train.augment import augment_waveform, load_noises
 from asr.train.config import TrainConfig
 
@@ -53,8 +53,15 @@ class SpeechDataset(Dataset):
 class BucketBatchSampler(Sampler):
     """Yields lists of (index, epoch): length-sorted within windows, in shuffled order."""
 
-    def __init__(self, durations: list[float], batch_size: int, bucket_batches: int, seed: int,
-                 rank: int = 0, world_size: int = 1):  # fmt: skip
+    def __init__(
+        self,
+        durations: list[float],
+        batch_size: int,
+        bucket_batches: int,
+        seed: int,
+        rank: int = 0,
+        world_size: int = 1,
+    ):
         self.durations = durations
         self.batch_size = batch_size
         self.window = batch_size * bucket_batches

@@ -5,16 +5,21 @@ from __future__ import annotations
 import torch
 from tqdm import tqdm
 
-from asr.runtime import ctc, vocab
 from asr.audio import load_audio
 from asr.data.manifest import Utterance
+from asr.runtime import ctc, vocab
 from asr.train.data import collate
 from asr.train.model import AcousticModel
 
 
 @torch.inference_mode()
-def transcribe(model: AcousticModel, utterances: list[Utterance], batch_size: int = 64,
-               device: str | torch.device = "cpu", progress: bool = False) -> list[str]:  # fmt: skip
+def transcribe(
+    model: AcousticModel,
+    utterances: list[Utterance],
+    batch_size: int = 64,
+    device: str | torch.device = "cpu",
+    progress: bool = False,
+) -> list[str]:
     """Greedy transcripts in the order given (a phone model's: its phones, space-separated);
     batches are length-sorted to limit padding."""
     was_training = model.training

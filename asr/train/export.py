@@ -22,11 +22,11 @@ import onnx
 import torch
 
 import asr
+from asr.audio import HOP_LENGTH, SAMPLE_RATE
+from asr.data.manifest import Utterance
+from asr.errors import ASRError
 from asr.runtime import recognizer as runtime
 from asr.runtime import vocab
-from asr.audio import HOP_LENGTH, SAMPLE_RATE
-from asr.errors import ASRError
-from asr.data.manifest import Utterance
 from asr.train.checkpoint import build_model, checkpoint_config, load_checkpoint
 from asr.train.data import read_manifests
 from asr.train.model import AcousticModel, ModelConfig
@@ -51,8 +51,13 @@ def training_summary(ckpt: dict) -> dict:
     return summary
 
 
-def metadata(model: AcousticModel, ckpt: dict, dev_metrics: dict | None, quantization: str,
-             command_threshold: float | None = None) -> dict[str, str]:  # fmt: skip
+def metadata(
+    model: AcousticModel,
+    ckpt: dict,
+    dev_metrics: dict | None,
+    quantization: str,
+    command_threshold: float | None = None,
+) -> dict[str, str]:
     shift = HOP_LENGTH * (2 if model.config.subsample else 1) / SAMPLE_RATE
     calibrated = {"command_threshold": str(command_threshold)} if command_threshold is not None else {}
     return calibrated | {
@@ -87,11 +92,20 @@ def export_graph(model: AcousticModel, path: Path) -> None:
     with warnings.catch_warnings():  # the exporter's deprecation and RNN-batch notes, not the user's concern
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            model, (audio, lengths), str(path), dynamo=False, opset_version=OPSET,
-            input_names=["audio", "audio_lengths"], output_names=["log_probs", "frame_lengths"],
-            dynamic_axes={"audio": {0: "batch", 1: "samples"}, "audio_lengths": {0: "batch"},
-                          "log_probs": {0: "batch", 1: "frames"}, "frame_lengths": {0: "batch"}},
-        )  # fmt: skip
+            model,
+            (audio, lengths),
+            str(path),
+            dynamo=False,
+            opset_version=OPSET,
+            input_names=["audio", "audio_lengths"],
+            output_names=["log_probs", "frame_lengths"],
+            dynamic_axes={
+                "audio": {0: "batch", 1: "samples"},
+                "audio_lengths": {0: "batch"},
+                "log_probs": {0: "batch", 1: "frames"},
+                "frame_lengths": {0: "batch"},
+            },
+        )
 
 
 def quantizable(config: ModelConfig) -> bool:
@@ -109,8 +123,13 @@ def quantize_int8(src: Path, dst: Path) -> None:
     quiet = logging.getLogger().level
     logging.getLogger().setLevel(logging.ERROR)  # its advice to pre-process is for image models
     try:
-        quantize_dynamic(src, dst, weight_type=QuantType.QInt8, nodes_to_exclude=frontend,
-                         op_types_to_quantize=["LSTM", "MatMul", "Gemm", "Conv"])  # fmt: skip
+        quantize_dynamic(
+            src,
+            dst,
+            weight_type=QuantType.QInt8,
+            nodes_to_exclude=frontend,
+            op_types_to_quantize=["LSTM", "MatMul", "Gemm", "Conv"],
+        )
     finally:
         logging.getLogger().setLevel(quiet)
 
@@ -136,8 +155,13 @@ class ExportResult:
     fp32_dev_metrics: dict | None = None
 
 
-def export(checkpoint: str | os.PathLike, out: str | os.PathLike, int8: bool = False,
-           dev: list[str] | None = None, command_threshold: float | None = None) -> ExportResult:  # fmt: skip
+def export(
+    checkpoint: str | os.PathLike,
+    out: str | os.PathLike,
+    int8: bool = False,
+    dev: list[str] | None = None,
+    command_threshold: float | None = None,
+) -> ExportResult:
     """Checkpoint -> ONNX file at `out` (written whole, then renamed: never half a file).
 
     dev: manifests to measure the exported file on (default: the checkpoint's dev manifests,
@@ -150,8 +174,9 @@ def export(checkpoint: str | os.PathLike, out: str | os.PathLike, int8: bool = F
     ckpt = load_checkpoint(checkpoint)
     model = build_model(ckpt).eval()
     if int8 and not quantizable(model.config):
-        raise ASRError(f"'{checkpoint}' is a GRU model and onnxruntime has int8 kernels for LSTMs only; "
-                       "export it without --int8")  # fmt: skip
+        raise ASRError(
+            f"'{checkpoint}' is a GRU model and onnxruntime has int8 kernels for LSTMs only; export it without --int8"
+        )
     manifests = dev if dev is not None else [m for m in checkpoint_config(ckpt).dev_manifests if Path(m).is_file()]
     utterances = read_manifests(manifests) if manifests else []
     out.parent.mkdir(parents=True, exist_ok=True)

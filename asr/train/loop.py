@@ -26,9 +26,8 @@ from torch.utils.data import DataLoader
 from tqdm import tqdm
 
 from asr.data import metrics
-
-from asr.runtime import vocab
 from asr.errors import ASRError
+from asr.runtime import vocab
 from asr.train import checkpoint
 from asr.train.augment import spec_augment
 from asr.train.config import TrainConfig, config_to_dict
@@ -124,8 +123,9 @@ def lr_lambda(config: TrainConfig, total_steps: int):
     return f
 
 
-def compute_loss(model: AcousticModel, encoder, batch: dict, config: TrainConfig, device: torch.device,
-                 use_amp: bool) -> torch.Tensor:  # fmt: skip
+def compute_loss(
+    model: AcousticModel, encoder, batch: dict, config: TrainConfig, device: torch.device, use_amp: bool
+) -> torch.Tensor:
     """CTC loss of one batch. Features (no weights) are computed outside `encoder`, the trainable
     part (wrapped in DDP under torchrun), with SpecAugment in between."""
     audio, audio_lengths = batch["audio"].to(device), batch["audio_lengths"].to(device)
@@ -153,13 +153,32 @@ class Encoder(torch.nn.Module):
         return self.model.encode(feats, lengths)
 
 
-def train_one_epoch(model, encoder, loader, optimizer, scheduler, config, device, use_amp, progress: Progress,
-                    stop: StopFlag, distributed: bool, is_main: bool) -> tuple[float, float, bool]:  # fmt: skip
+def train_one_epoch(
+    model,
+    encoder,
+    loader,
+    optimizer,
+    scheduler,
+    config,
+    device,
+    use_amp,
+    progress: Progress,
+    stop: StopFlag,
+    distributed: bool,
+    is_main: bool,
+) -> tuple[float, float, bool]:
     """One pass over this process's shard. Returns (mean loss, utterances/s, stopped early)."""
     model.train()
     total_loss, n_batches, skipped, n_utts, start = 0.0, 0, 0, 0, time.time()
-    bar = tqdm(loader, desc=f"epoch {progress.epoch + 1}/{config.epochs}", unit="batch", disable=not is_main,
-               initial=progress.batch, total=progress.batch + len(loader), dynamic_ncols=True)  # fmt: skip
+    bar = tqdm(
+        loader,
+        desc=f"epoch {progress.epoch + 1}/{config.epochs}",
+        unit="batch",
+        disable=not is_main,
+        initial=progress.batch,
+        total=progress.batch + len(loader),
+        dynamic_ncols=True,
+    )
     for batch in bar:
         loss = compute_loss(model, encoder, batch, config, device, use_amp)
         optimizer.zero_grad(set_to_none=True)
@@ -181,8 +200,10 @@ def train_one_epoch(model, encoder, loader, optimizer, scheduler, config, device
             bar.close()
             return total_loss / max(1, n_batches), rate, True
     if skipped and not n_batches:
-        raise ASRError(f"training diverged: every batch of epoch {progress.epoch + 1} had non-finite gradients; "
-                       "resume from best.pt with a lower lr")  # fmt: skip
+        raise ASRError(
+            f"training diverged: every batch of epoch {progress.epoch + 1} had non-finite gradients; "
+            "resume from best.pt with a lower lr"
+        )
     return total_loss / max(1, n_batches), n_utts / max(1e-9, time.time() - start), False
 
 
@@ -194,14 +215,20 @@ def evaluate(model: AcousticModel, dev, config: TrainConfig, device) -> dict:
 def save(run_dir: Path, name: str, model, config, optimizer, scheduler, progress: Progress) -> None:
     """Write a checkpoint, unless the weights are no longer finite: then the one on disk is kept."""
     if not all(torch.isfinite(p).all() for p in model.parameters()):
-        raise ASRError(f"training diverged: non-finite weights at epoch {progress.epoch + 1}, batch "
-                       f"{progress.batch}; {run_dir / name} was left as it was. Resume with a lower lr")  # fmt: skip
+        raise ASRError(
+            f"training diverged: non-finite weights at epoch {progress.epoch + 1}, batch "
+            f"{progress.batch}; {run_dir / name} was left as it was. Resume with a lower lr"
+        )
     checkpoint.save_checkpoint(
-        run_dir / name, model, config,
-        optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(),
-        progress=vars(progress).copy(), rng=torch.get_rng_state(),
+        run_dir / name,
+        model,
+        config,
+        optimizer=optimizer.state_dict(),
+        scheduler=scheduler.state_dict(),
+        progress=vars(progress).copy(),
+        rng=torch.get_rng_state(),
         cuda_rng=torch.cuda.get_rng_state() if torch.cuda.is_available() else None,
-    )  # fmt: skip
+    )
 
 
 def log_metrics(run_dir: Path, row: dict) -> None:
@@ -275,11 +302,18 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
         model.to(device)
         train_set = SpeechDataset(read_manifests(config.train_manifests), config)
         dev = read_manifests(config.dev_manifests) if config.dev_manifests else []
-        sampler = BucketBatchSampler(train_set.durations(), config.batch_size, config.bucket_batches,
-                                     config.seed, rank, world)  # fmt: skip
+        sampler = BucketBatchSampler(
+            train_set.durations(), config.batch_size, config.bucket_batches, config.seed, rank, world
+        )
         # The loader gets its own generator, so torch's global RNG (dropout, SpecAugment) is the model's alone.
-        loader = DataLoader(train_set, batch_sampler=sampler, collate_fn=collate, num_workers=config.num_workers,
-                            worker_init_fn=ignore_interrupts, generator=torch.Generator())  # fmt: skip
+        loader = DataLoader(
+            train_set,
+            batch_sampler=sampler,
+            collate_fn=collate,
+            num_workers=config.num_workers,
+            worker_init_fn=ignore_interrupts,
+            generator=torch.Generator(),
+        )
         optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
         progress = Progress(**ckpt["progress"]) if ckpt else Progress()
         steps = schedule_steps(config, progress, len(sampler))
@@ -297,14 +331,28 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
         if is_main:
             run_dir.mkdir(parents=True, exist_ok=True)
             print(json.dumps(config_to_dict(config)))
-            print(f"{count_parameters(model):,} parameters; {len(train_set)} training and {len(dev)} dev "
-                  f"utterances; {world} process(es) on {device}" + (f"; resuming at epoch {progress.epoch + 1}, "
-                  f"batch {progress.batch}" if ckpt else ""))  # fmt: skip
+            print(
+                f"{count_parameters(model):,} parameters; {len(train_set)} training and {len(dev)} dev "
+                f"utterances; {world} process(es) on {device}"
+                + (f"; resuming at epoch {progress.epoch + 1}, batch {progress.batch}" if ckpt else "")
+            )
         while progress.epoch < config.epochs:
             sampler.set_epoch(progress.epoch, progress.batch)
             started = time.time()
-            loss, rate, stopped = train_one_epoch(model, encoder, loader, optimizer, scheduler, config, device,
-                                                  use_amp, progress, stop, distributed, is_main)  # fmt: skip
+            loss, rate, stopped = train_one_epoch(
+                model,
+                encoder,
+                loader,
+                optimizer,
+                scheduler,
+                config,
+                device,
+                use_amp,
+                progress,
+                stop,
+                distributed,
+                is_main,
+            )
             progress.train_seconds += time.time() - started
             if stopped:
                 if is_main:
@@ -319,14 +367,23 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
                     progress.best_cer = scores["cer"]
                     save(run_dir, "best.pt", model, config, optimizer, scheduler, progress)
                 save(run_dir, "last.pt", model, config, optimizer, scheduler, progress)
-                log_metrics(run_dir, {
-                    "epoch": progress.epoch, "step": progress.step, "train_loss": round(loss, 4),
-                    "dev_cer": round(scores["cer"], 4), "dev_wer": round(scores["wer"], 4),
-                    "lr": f"{scheduler.get_last_lr()[0]:.2e}", "utt_per_s": round(rate * world, 1),
-                    "train_minutes": round(progress.train_seconds / 60, 2),
-                })  # fmt: skip
-                print(f"epoch {progress.epoch}: loss {loss:.3f}  dev CER {100 * scores['cer']:.2f}%  "
-                      f"WER {100 * scores['wer']:.2f}%  ({rate * world:.0f} utt/s)")  # fmt: skip
+                log_metrics(
+                    run_dir,
+                    {
+                        "epoch": progress.epoch,
+                        "step": progress.step,
+                        "train_loss": round(loss, 4),
+                        "dev_cer": round(scores["cer"], 4),
+                        "dev_wer": round(scores["wer"], 4),
+                        "lr": f"{scheduler.get_last_lr()[0]:.2e}",
+                        "utt_per_s": round(rate * world, 1),
+                        "train_minutes": round(progress.train_seconds / 60, 2),
+                    },
+                )
+                print(
+                    f"epoch {progress.epoch}: loss {loss:.3f}  dev CER {100 * scores['cer']:.2f}%  "
+                    f"WER {100 * scores['wer']:.2f}%  ({rate * world:.0f} utt/s)"
+                )
             if distributed:
                 dist.barrier()
             if config.max_minutes and progress.train_seconds >= 60 * config.max_minutes:

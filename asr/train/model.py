@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from asr.runtime import vocab
 from asr.audio import N_MELS
+from asr.runtime import vocab
 from asr.train.features import LogMel, frame_lengths, normalize, time_mask
 
 
