@@ -175,11 +175,11 @@ def evaluate(
         from asr.data import metrics
         from asr.train.checkpoint import build_model, load_checkpoint
         from asr.train.data import read_manifests
-        from asr.train.evaluate import transcribe
+        from asr.train.evaluate import greedy_transcripts
 
         model = build_model(load_checkpoint(checkpoint))
         utterances = read_manifests(data)
-        hyps = transcribe(model, utterances, batch_size, progress=True)
+        hyps = greedy_transcripts(model, utterances, batch_size, progress=True)
         from asr.runtime import vocab
 
         refs = [vocab.reference(u.text, model.config.units) for u in utterances]

@@ -63,7 +63,7 @@ def latency(args) -> None:
                     assistant.prepare(event)
                     early = 1000 * (time.perf_counter() - start)
                 elif event.kind == "end":
-                    assistant.understand(event, opened)
+                    assistant.hear(event, opened)
                     after_ms.append(1000 * (time.perf_counter() - start) + max(0.0, early - window_ms))
                     early_ms.append(early)
     p50, p95 = np.percentile(after_ms, [50, 95])

@@ -1,48 +1,13 @@
-"""Contexts in Rhino's syntax, the built-in context, and text -> intent with slot values."""
+"""asr.commands.intents: text -> intent with slot values through the active context."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import numpy as np
 import pytest
 
-from asr.commands.builtin import LETTERS, commands_context, compile_context, types_context
-from asr.commands.context import TEXT_TYPE, ContextError, load_context
-from asr.commands.datetimes import DateTimeError, parse_datetime
-from asr.commands.grammar import Grammar
-from asr.commands.intents import active_grammar, understand
-from asr.commands.spoken import number_words, spoken
+from asr.commands.intents import understand
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=ZoneInfo("America/New_York"))
-
-COFFEE = """\
-context:
-  expressions:
-    orderDrink:
-      - "[i want, i'd like, give me] (a, an) (@size) $drink:drink (please)"
-      - "(can i have) (a, an) $size:size $drink:drink"
-  slots:
-    drink:
-      - americano
-      - latte: [caffe latte, cafe latte]
-      - cappuccino
-    size: [small, medium, large]
-  macros:
-    size: ["$size:size"]
-"""
-
-
-@pytest.fixture(scope="module")
-def grammar():
-    return active_grammar()
-
-
-@pytest.fixture(scope="module")
-def coffee(tmp_path_factory):
-    path = tmp_path_factory.mktemp("ctx") / "coffee.yaml"
-    path.write_text(COFFEE)
-    return active_grammar(path)
-
 
 TABLE = [
     (
@@ -266,15 +231,6 @@ def test_builtin_phrasings(grammar, text, intent, slots):
     assert (result.name, result.slots) == (intent, slots)
 
 
-def test_typed_numbers_are_spelled_the_way_the_grammar_says_them(grammar):
-    assert (
-        spoken("at 12:00 or 9:07pm, the 22nd, 105 times")
-        == "at twelve or nine oh seven pm the twenty second one hundred and five times"
-    )
-    assert understand("wake me up at 25:00", grammar, NOW).name is None  # no such time
-    assert spoken("I'd like it   NOW") == "i'd like it now"
-
-
 @pytest.mark.parametrize(
     "text",
     ["hello there", "what is the weather like", "seventeen", "the cat sat on the mat", "marvin", "backward", "bed"],
@@ -320,163 +276,3 @@ def test_user_context_in_rhino_syntax_with_synonyms(coffee):
     assert understand("give me cappuccino", coffee, NOW).slots == {"drink": "cappuccino"}
     assert understand("remind me to call mom tomorrow at nine", coffee, NOW).name == "set_reminder"  # still on
     assert understand("i want a huge latte", coffee, NOW).name is None
-
-
-def test_a_fixed_words_double_letter_heard_as_one_is_read_as_spelled(grammar, coffee):
-    # "tomorow" is the acoustic model's usual reading of "tomorrow": without the singled arcs the
-    # parser would take it for free text and make it part of the task.
-    result = understand("set a reminder to call mom tomorow at nine", grammar, NOW)
-    assert (result.name, result.slots, result.text) == (
-        "set_reminder",
-        {"task": "call mom", "datetime": "2026-11-25T09:00:00-05:00"},
-        "set a reminder to call mom tomorrow at nine",
-    )
-    assert understand("set a timer for thre minutes", grammar, NOW).slots == {"duration_s": 180}
-    assert understand("can i have a smal capucino", coffee, NOW).slots == {"size": "small", "drink": "cappuccino"}
-    assert understand("tomorrow", grammar, NOW).name is None  # only the letters written twice are singled
-    assert understand("remind me to cal mom tomorrow", grammar, NOW).slots["task"] == "cal mom"  # free text as heard
-
-
-def _decodable(grammar: Grammar, sentence: str) -> bool:
-    """Whether the decoder's constraint lets a search spell `sentence` to the end."""
-    state = grammar.start()  # the leading space is given
-    for c in sentence:
-        if (state := grammar.step(state, c)) is None:
-            return False
-    return grammar.accepting(state)
-
-
-def test_the_decoder_spells_free_text_from_the_word_list_and_the_parser_reads_any(grammar):
-    # Decoded, a task is made of English words, so a misheard "dentis" cannot be the answer;
-    # typed, it may hold any word.
-    assert _decodable(grammar, "remind me to call the dentist tomorrow at nine")
-    assert not _decodable(grammar, "remind me to call the dentis tomorrow at nine")
-    assert _decodable(Grammar(commands_context(), types_context()), "remind me to call the dentis tomorrow at nine")
-    assert understand("remind me to call xzavier tomorrow", grammar, NOW).slots["task"] == "call xzavier"
-    assert not _decodable(grammar, "remind me to call xzavier tomorrow")
-
-
-@pytest.mark.parametrize(
-    "text, message",
-    [
-        (
-            'context:\n  expressions:\n    order:\n      - "$drinks:drink"\n  slots:\n    drink: [tea]\n',
-            "<test>:4: unknown slot type 'drinks'",
-        ),
-        ('context:\n  expressions:\n    order:\n      - "[tea, coffee"\n', "<test>:4: missing ']'"),
-        ('context:\n  expressions:\n    order:\n      - "two 2 tea"\n', "<test>:4: '2' has characters"),
-        ('context:\n  expressions:\n    order:\n      - "@nope tea"\n', "<test>:4: unknown macro '@nope'"),
-        ("context:\n  expressions:\n    order: [tea]\n  words: [r2d2]\n", "<test>:4: 'r2d2' has characters"),
-        (
-            'context:\n  expressions:\n    order: [tea]\n  words:\n    - "$drink:drink"\n',
-            "<test>:5: 'words:' takes plain words",
-        ),
-        ("context:\n  expresions:\n    order: [tea]\n", "unknown key(s) ['expresions']"),
-        ("context:\n  expressions:\n    order: [tea\n", "<test>:4: not valid YAML"),
-        ("intents: []\n", "no top-level 'context:' key"),
-        ("", "empty"),
-    ],
-)
-def test_context_errors_name_the_line(text, message):
-    with pytest.raises(ContextError) as error:
-        compile_context(load_context(text, "<test>"))
-    assert message in str(error.value)
-
-
-def test_a_context_adds_words_that_free_text_may_decode_to(tmp_path):
-    path = tmp_path / "names.yaml"
-    path.write_text("context:\n  expressions:\n    greet: [hello]\n  words: [xzavier, tiana okafor]\n")
-    grammar = active_grammar(path)
-    assert _decodable(grammar, "remind me to call xzavier tomorrow")
-    assert _decodable(grammar, "remind me to call tiana okafor tomorrow")
-    assert not _decodable(active_grammar(), "remind me to call xzavier tomorrow")
-    assert understand("remind me to call xzavier tomorrow at nine", grammar, NOW).slots["task"] == "call xzavier"
-
-
-def test_user_context_cannot_redefine_builtin_intents(tmp_path):
-    path = tmp_path / "clash.yaml"
-    path.write_text("context:\n  expressions:\n    set_timer: [tea]\n")
-    with pytest.raises(ContextError, match="already exist in the built-in context"):
-        active_grammar(path)
-
-
-def test_every_datetime_the_grammar_allows_is_understood():
-    """The DateTime slot's grammar (what can be decoded) and parse_datetime (what it means) agree."""
-    types = types_context()
-    grammar = Grammar(load_context("context:\n  expressions:\n    when: ['$asr.DateTime:when']\n"), types)
-    rng = np.random.default_rng(0)
-    for _ in range(2000):
-        text = grammar.sample(rng)
-        try:
-            assert parse_datetime(text, NOW) is not None, text
-        except DateTimeError:
-            pass  # a real date that does not exist or has passed, e.g. "february thirtieth", "this morning"
-        assert grammar.parse(text) is not None
-
-
-RHINO_CLOCK = """\
-context:
-  expressions:
-    setTimer:
-      - "set (a) timer for $pv.TwoDigitInteger:minutes [minute, minutes]"
-    setVolume:
-      - "turn [it, the volume] [up, down] by $pv.Percent:step"
-    pickSeat:
-      - "take the $pv.TwoDigitOrdinal:row row seat $pv.Alphabetic:seat"
-      - "channel $pv.SingleDigitInteger:channel on the $pv.SingleDigitOrdinal:floor floor"
-      - "code $pv.Alphanumeric:first $pv.Alphanumeric:second"
-"""
-
-
-@pytest.mark.parametrize(
-    "text, intent, slots",
-    [
-        ("set a timer for 42 minutes", "setTimer", {"minutes": 42}),
-        ("set timer for zero minutes", "setTimer", {"minutes": 0}),
-        ("turn it up by 100%", "setVolume", {"step": 100}),
-        ("turn the volume down by twenty five percent", "setVolume", {"step": 25}),
-        ("take the ninety ninth row seat bee", "pickSeat", {"row": 99, "seat": "b"}),
-        ("Take the 3rd row, seat C.", "pickSeat", {"row": 3, "seat": "c"}),
-        ("take the tenth row seat double you", "pickSeat", {"row": 10, "seat": "w"}),
-        ("channel 7 on the second floor", "pickSeat", {"channel": 7, "floor": 2}),
-        ("code zed nine", "pickSeat", {"first": "z", "second": "9"}),
-    ],
-)
-def test_rhinos_builtin_slot_types(tmp_path, text, intent, slots):
-    path = tmp_path / "clock.yaml"
-    path.write_text(RHINO_CLOCK)
-    result = understand(text, active_grammar(path), NOW)
-    assert (result.name, result.slots) == (intent, slots)
-
-
-def test_rhinos_builtin_slot_types_read_every_value_they_allow():
-    """Each pv.* type reads every value of its range as said (num2words' spelling, the letter
-    names), and every sentence its grammar allows is one of those."""
-    digits = {number_words(n): str(n) for n in range(10)}
-    letters = {name: letter for letter, names in LETTERS.items() for name in names}
-    said = {
-        "pv.SingleDigitInteger": {number_words(n): n for n in range(10)},
-        "pv.TwoDigitInteger": {number_words(n): n for n in range(100)},
-        "pv.Percent": {number_words(n) + " percent": n for n in range(101)},
-        "pv.SingleDigitOrdinal": {number_words(n, "ordinal"): n for n in range(1, 10)},
-        "pv.TwoDigitOrdinal": {number_words(n, "ordinal"): n for n in range(1, 100)},
-        "pv.Alphabetic": letters,
-        "pv.Alphanumeric": letters | digits,
-    }
-    rng = np.random.default_rng(0)
-    for slot_type, values in said.items():
-        grammar = Grammar(load_context(f"context:\n  expressions:\n    say: ['${slot_type}:x']\n"), types_context())
-        for sentence, value in values.items():
-            assert understand(sentence, grammar, NOW).slots == {"x": value}, (slot_type, sentence)
-        for _ in range(200):
-            assert grammar.sample(rng).replace("a hundred", "one hundred") in values, slot_type
-
-
-def test_sampled_builtin_sentences_parse_to_their_intent(grammar):
-    rng = np.random.default_rng(1)
-    tasks = ("call mom", "feed the cat", "buy milk and eggs")
-    for intent in commands_context().expressions:
-        for _ in range(30):
-            text = grammar.sample(rng, intent, {TEXT_TYPE: tasks})
-            result = understand(text, grammar, NOW)
-            assert result.name == intent or "passed" in result.reason or "has no day" in result.reason, text

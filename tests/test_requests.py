@@ -18,11 +18,6 @@ NOW = datetime(2026, 11, 24, 15, tzinfo=ZoneInfo("America/New_York"))  # a Tuesd
 TABLE = Path(__file__).parent / "data" / "requests_dev.jsonl"
 
 
-@pytest.fixture(scope="module")
-def grammar():
-    return active_grammar()
-
-
 PHRASINGS = [  # how people ask, from the issue and the phrasings; at NOW
     ("set alarm tomorrow at six am", "set_alarm", {"datetime": "2026-11-25T06:00:00-05:00"}),
     ("please set my alarm for 5pm", "set_alarm", {"datetime": "2026-11-24T17:00:00-05:00"}),

@@ -265,7 +265,7 @@ class Assistant:
                 if event.kind == "pause":
                     self.prepare(event)
                 elif event.kind == "end":
-                    yield self.understand(event, opened)
+                    yield self.hear(event, opened)
 
     def answer_ringing(self, intent: Intent, now: datetime) -> str:
         """ "stop" or "snooze" said while something rings: stop it, or ring it again later (a
@@ -283,7 +283,7 @@ class Assistant:
         """Decode a pause event's audio ahead of its end."""
         self._early = (pause.start_s, len(pause.audio), self.commands.transcribe(pause.audio))
 
-    def understand(self, event: Event, opened: datetime) -> Heard:
+    def hear(self, event: Event, opened: datetime) -> Heard:
         early, self._early = self._early, None
         if early is not None and early[:2] == (event.start_s, len(event.audio)):  # the same audio: no speech since
             transcript = early[2]

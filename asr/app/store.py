@@ -47,6 +47,8 @@ def default_path() -> Path:
 
 @dataclass(frozen=True)
 class Reminder:
+    """One stored reminder, alarm or timer."""
+
     id: int
     task: str  # a reminder's task; an alarm's or a timer's label ("" for none)
     due: str  # ISO 8601 in the user's zone: when it goes off
@@ -74,6 +76,9 @@ def _utc(moment: datetime) -> str:
 
 
 class ReminderStore:
+    """Reminders, alarms and timers in one SQLite file, safe for several processes at once.
+    Times are timezone-aware datetimes in; ISO 8601 strings in the user's zone out."""
+
     def __init__(self, path: str | os.PathLike | None = None):
         """`path`: the store file; its folder must exist (the default one is made when missing)."""
         self.path = Path(path) if path else default_path()
@@ -95,6 +100,7 @@ class ReminderStore:
             ) from None
 
     def close(self) -> None:
+        """Close the database connection."""
         self.db.close()
 
     def _write(self, sql: str, params: tuple) -> sqlite3.Cursor:
@@ -109,6 +115,8 @@ class ReminderStore:
             raise ASRError(f"reminder store '{self.path}': {e}; nothing was changed") from None
 
     def add(self, task: str, due: datetime, said: str = "", kind: str = "reminder") -> Reminder:
+        """Store a pending entry due at the aware datetime `due` (kept to the millisecond); `said`
+        is what the user said, `kind` one of KINDS."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
         created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
@@ -133,7 +141,7 @@ class ReminderStore:
         return self._select(where + (" AND kind = ?" if kind else ""), (kind,) if kind else ())
 
     def due(self, now: datetime) -> list[Reminder]:
-        """Pending reminders whose time has come."""
+        """Pending entries due at or before the aware datetime `now`, soonest first."""
         return self._select("status = 'pending' AND due_utc <= ?", (_utc(now),))
 
     def set_status(self, reminder_id: int, status: str) -> Reminder:

@@ -491,6 +491,9 @@ NOT_LABELS = re.compile(r"^(?:me|it|us|now|myself|go off|ring|wake|sound|start|s
 
 @dataclass
 class Intent:
+    """What a command means: its name and slot values (numbers, seconds, ISO 8601 date-times,
+    words), the text it was read from, and a confidence in [0, 1]; with name None, the reason."""
+
     name: str | None  # the intent's name; None when nothing was understood
     slots: dict = field(default_factory=dict)
     text: str = ""
@@ -498,6 +501,7 @@ class Intent:
     reason: str | None = None  # why name is None
 
     def to_dict(self) -> dict:
+        """The JSON object: intent (the name), slots, confidence, text, and reason when not understood."""
         out = {"intent": self.name, "slots": self.slots, "confidence": round(self.confidence, 4), "text": self.text}
         if self.reason:
             out["reason"] = self.reason

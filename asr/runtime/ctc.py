@@ -21,7 +21,7 @@ from asr.runtime import vocab
 
 
 @dataclass(frozen=True)
-class Word:
+class TimedWord:
     word: str
     start: int  # first frame of its first character
     end: int  # one past the last frame of its last character
@@ -33,7 +33,7 @@ class Hypothesis:
     text: str
     score: float  # log-probability of the decoded path
     confidence: float  # geometric-mean posterior of the path per frame, in [0, 1]
-    words: tuple[Word, ...]
+    words: tuple[TimedWord, ...]
 
 
 def best_path(log_probs: np.ndarray, blank: int = vocab.BLANK_INDEX) -> list[int]:
@@ -169,6 +169,6 @@ def _with_alignment(text: str, score: float, log_probs: np.ndarray, chars: tuple
     for word in text.split(" "):
         at = np.flatnonzero((position >= k) & (position < k + len(word)))
         start, end = int(at[0]), int(at[-1]) + 1
-        words.append(Word(word, start, end, float(np.exp(on_path[start:end].mean()))))
+        words.append(TimedWord(word, start, end, float(np.exp(on_path[start:end].mean()))))
         k += len(word) + 1
     return Hypothesis(text, score, confidence, tuple(words))

@@ -89,8 +89,9 @@ class ModelInfo:
 
 @dataclass
 class Transcript:
-    """What was said in one recording or utterance: the free transcript, and with commands the
-    best sentence they allow. Times are in seconds from the start of the recording."""
+    """What was said in one recording or utterance: the free transcript (`text`, its words with
+    start and end in seconds from the start of the recording, and confidences in [0, 1]), and with
+    commands the best sentence they allow (`command_text`) and its confidence in [0, 1]."""
 
     text: str
     confidence: float  # in [0, 1]
@@ -102,6 +103,7 @@ class Transcript:
     command_confidence: float = 0.0  # that sentence's likelihood ratio to the free transcript, in [0, 1]
 
     def to_dict(self) -> dict:
+        """The JSON fields: text, confidence, words, start, end and duration_s (seconds), latency_ms."""
         return {
             "text": self.text,
             "confidence": round(self.confidence, 4),
@@ -202,13 +204,14 @@ class Recognizer:
         return Commands(grammar, graph.compile_network(arcs, final, grammar.free_words or free_words(), self.lexicon))
 
     @property
-    def command_threshold(self) -> float:
+    def command_threshold(self) -> float:  # in [0, 1]
         """The command confidence below which an intent is rejected: calibrated on dev data when
         the model was exported (`asr export --command-threshold`), else the letter models' value."""
         return float(self.info.metadata.get("command_threshold", LETTERS_THRESHOLD))
 
     @property
     def provider(self) -> str:
+        """The onnxruntime execution provider in use ("CPUExecutionProvider", "CUDAExecutionProvider")."""
         return self.session.get_providers()[0]
 
     def log_probs(self, audios: list[np.ndarray]) -> list[np.ndarray]:
@@ -364,7 +367,7 @@ def _hypothesis(decoded: graph.Decoded | None, log_probs: np.ndarray) -> ctc.Hyp
     on_path = log_probs[np.arange(len(decoded.alignment)), decoded.alignment]  # (frames,)
     score = float(on_path.sum())
     words = tuple(
-        ctc.Word(w, start, end, float(np.exp(on_path[start:end].mean())))
+        ctc.TimedWord(w, start, end, float(np.exp(on_path[start:end].mean())))
         for w, (start, end) in zip(decoded.words, decoded.spans)
     )
     return ctc.Hypothesis(" ".join(decoded.words), score, float(np.exp(min(score, 0.0) / max(frames, 1))), words)

@@ -1,4 +1,4 @@
-"""Transcribe utterances with a torch model (training-time dev evaluation and `asr eval`)."""
+"""Greedy transcripts of utterances by a torch model (training-time dev evaluation and `asr eval`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from asr.train.model import AcousticModel
 
 
 @torch.inference_mode()
-def transcribe(
+def greedy_transcripts(
     model: AcousticModel,
     utterances: list[Utterance],
     batch_size: int = 64,

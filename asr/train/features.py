@@ -57,7 +57,7 @@ def time_mask(lengths: torch.Tensor, max_len: int) -> torch.Tensor:
     return torch.arange(max_len, device=lengths.device)[None, :] < lengths[:, None]
 
 
-def normalize(feats: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+def subtract_mean(feats: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
     """Per-utterance mean removal per mel bin over valid frames; padded frames set to 0.
 
     (batch, n_mels, frames) -> same. Removing the mean cancels microphone colour and gain.

@@ -32,7 +32,7 @@ from asr.train import checkpoint
 from asr.train.augment import spec_augment
 from asr.train.config import TrainConfig, config_to_dict
 from asr.train.data import BucketBatchSampler, SpeechDataset, collate, read_manifests
-from asr.train.evaluate import transcribe
+from asr.train.evaluate import greedy_transcripts
 from asr.train.model import AcousticModel, count_parameters
 
 METRIC_FIELDS = ("epoch", "step", "train_loss", "dev_cer", "dev_wer", "lr", "utt_per_s", "train_minutes")
@@ -208,7 +208,7 @@ def train_one_epoch(
 
 
 def evaluate(model: AcousticModel, dev, config: TrainConfig, device) -> dict:
-    hyps = transcribe(model, dev, config.batch_size, device)
+    hyps = greedy_transcripts(model, dev, config.batch_size, device)
     return metrics.error_rates([vocab.reference(u.text, model.config.units) for u in dev], hyps)
 
 

@@ -18,7 +18,7 @@ from torch import nn
 
 from asr.audio import N_MELS
 from asr.runtime import vocab
-from asr.train.features import LogMel, frame_lengths, normalize, time_mask
+from asr.train.features import LogMel, frame_lengths, subtract_mean, time_mask
 
 
 @dataclass(frozen=True)
@@ -150,9 +150,9 @@ class AcousticModel(nn.Module):
         self.output = nn.Linear(d, config.vocab_size)  # vocab_size counts the CTC blank
 
     def features(self, audio: torch.Tensor, audio_lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(batch, samples), (batch,) -> normalized log-mels (batch, n_mels, frames), frame lengths."""
+        """(batch, samples), (batch,) -> mean-subtracted log-mels (batch, n_mels, frames), frame lengths."""
         lengths = frame_lengths(audio_lengths)
-        return normalize(self.frontend(audio), lengths), lengths
+        return subtract_mean(self.frontend(audio), lengths), lengths
 
     def encode(self, feats: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(batch, n_mels, frames) -> log-probs (batch, frames', vocab), frames' lengths."""

@@ -18,7 +18,7 @@ from asr.errors import ASRError
 from asr.runtime import vocab
 from asr.train import checkpoint, loop
 from asr.train.config import TrainConfig, load_config
-from asr.train.evaluate import transcribe
+from asr.train.evaluate import greedy_transcripts
 from cli import app
 from tests.conftest import ROOT, SC
 
@@ -77,7 +77,7 @@ def overfit(twenty, tmp_path_factory):
 def test_small_model_overfits_twenty_real_utterances(overfit, twenty):
     model = checkpoint.build_model(checkpoint.load_checkpoint(overfit / "best.pt"))
     utterances = read_manifest(twenty)
-    hyps = transcribe(model, utterances)
+    hyps = greedy_transcripts(model, utterances)
     cer = metrics.error_rates([u.text for u in utterances], hyps)["cer"]
     assert cer < 0.05, list(zip([u.text for u in utterances], hyps))
     rows = (overfit / "metrics.csv").read_text().splitlines()
@@ -150,7 +150,7 @@ def test_fine_tuning_starts_from_the_checkpoint_weights(overfit, twenty, tmp_pat
         tiny_config(twenty, tmp_path, "name='tuned'", "epochs=1", "lr=1e-6", f"init_from='{overfit / 'best.pt'}'")
     )
     utterances = read_manifest(twenty)
-    hyps = transcribe(checkpoint.build_model(checkpoint.load_checkpoint(run / "last.pt")), utterances)
+    hyps = greedy_transcripts(checkpoint.build_model(checkpoint.load_checkpoint(run / "last.pt")), utterances)
     assert metrics.error_rates([u.text for u in utterances], hyps)["cer"] < 0.05, hyps
     with pytest.raises(ASRError, match="differs from the config.*hidden"):
         loop.train(
@@ -314,7 +314,7 @@ def test_a_phone_model_learns_the_keywords_phones(twenty, tmp_path):
     model = checkpoint.build_model(ckpt)
     assert model.config.units == "phones" and model.output.out_features == 40
     utterances = read_manifest(twenty)
-    hyps = transcribe(model, utterances)
+    hyps = greedy_transcripts(model, utterances)
     refs = [
         (
             {
