@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from asr.commands.builtin import commands_context, types_context
-from asr.commands.context import TEXT_TYPE, load_context
+from asr.commands.context import load_context
+from asr.commands.expressions import TEXT_TYPE
 from asr.commands.grammar import Grammar
 from asr.commands.intents import active_grammar, understand
 from asr.words import FREE_TEXT

@@ -14,8 +14,9 @@ from functools import cache
 
 from text_to_num import text2num
 
-from asr.commands.context import TEXT_TYPE, Context, check_references, load_context
+from asr.commands.context import Context, check_references, load_context
 from asr.commands.datetimes import DateTimeError, parse_datetime, parse_duration
+from asr.commands.expressions import TEXT_TYPE
 from asr.commands.grammar import Grammar
 from asr.commands.spoken import number_words
 from asr.words import free_words

@@ -14,7 +14,7 @@ compiles them for the decoder and the text parser).
 
 In an expression `[a, b]` is a required choice, `(a, b)` an optional one, `$type:name` a slot
 and `@name` a macro; Rhino's built-in slot types (`pv.TwoDigitInteger`, `pv.Alphabetic`...) are
-defined in asr/builtin.py. Additions to Rhino's syntax: a slot value may map a canonical value to its
+defined in asr/commands/builtin.py. Additions to Rhino's syntax: a slot value may map a canonical value to its
 synonyms (`- latte: [caffe latte, cafe latte]`), and built-in slot types need no `slots:` entry:
 `asr.Number`, `asr.Duration`, `asr.DateTime` (spoken numbers, durations and date-times) and
 `asr.Text` (free text, such as a reminder's task). The parser reads free text as any letters;
@@ -25,117 +25,19 @@ the decoder, given a word list, spells it only from the list's words, to which a
 from __future__ import annotations
 
 import os
-import re
-import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from asr.errors import ASRError
-
-LETTERS = string.ascii_lowercase + "'"
-TEXT_TYPE = "asr.Text"
-
-
-class ContextError(ASRError):
-    """A context file that cannot be compiled; the message names the line."""
-
-
-# expressions -> syntax trees ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-
-
-@dataclass(frozen=True)
-class Slot:
-    type: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Macro:
-    name: str
-
-
-@dataclass(frozen=True)
-class Choice:
-    alternatives: tuple[tuple, ...]  # each a sequence of nodes
-    optional: bool
-
-
-_TOKEN = re.compile(r"\s*(\[|\]|\(|\)|,|\$[\w.]+:\w+|@\w+|[^\s\[\]\(\),$@]+)")
-
-
-def parse_expression(text: str, where: str) -> tuple:
-    """An expression string -> a sequence of Word, Slot, Macro and Choice nodes."""
-    tokens, pos = [], 0
-    text = text.strip()
-    while pos < len(text):
-        match = _TOKEN.match(text, pos)
-        if not match:
-            raise ContextError(f"{where}: cannot read {text[pos:]!r} in {text!r}")
-        tokens.append(match.group(1))
-        pos = match.end()
-    nodes, i = _sequence(tokens, 0, where, text, closer=None)
-    if not nodes:
-        raise ContextError(f"{where}: empty expression")
-    return nodes
-
-
-def _sequence(tokens: list[str], i: int, where: str, text: str, closer: str | None) -> tuple[tuple, int]:
-    nodes = []
-    while i < len(tokens):
-        token = tokens[i]
-        if token in ("]", ")", ","):
-            if closer is None:
-                raise ContextError(f"{where}: unexpected {token!r} in {text!r}")
-            return tuple(nodes), i
-        if token in ("[", "("):
-            alternatives, i = _choice(tokens, i + 1, where, text, "]" if token == "[" else ")")
-            nodes.append(Choice(alternatives, optional=token == "("))
-            continue
-        if token.startswith("$"):
-            slot_type, name = token[1:].split(":")
-            nodes.append(Slot(slot_type, name))
-        elif token.startswith("@"):
-            nodes.append(Macro(token[1:]))
-        else:
-            word = token.lower()
-            bad = sorted(set(word) - set(LETTERS))
-            if bad:
-                raise ContextError(
-                    f"{where}: {word!r} has characters the recognizer cannot spell {bad}; "
-                    "write numbers and symbols as words"
-                )
-            nodes.append(Word(word))
-        i += 1
-    if closer is not None:
-        raise ContextError(f"{where}: missing {closer!r} in {text!r}")
-    return tuple(nodes), i
-
-
-def _choice(tokens, i, where, text, closer) -> tuple[tuple[tuple, ...], int]:
-    alternatives = []
-    while True:
-        seq, i = _sequence(tokens, i, where, text, closer)
-        if not seq:
-            raise ContextError(f"{where}: an empty alternative in {text!r}")
-        alternatives.append(seq)
-        if i >= len(tokens):
-            raise ContextError(f"{where}: missing {closer!r} in {text!r}")
-        if tokens[i] == ",":
-            i += 1
-            continue
-        if tokens[i] != closer:
-            raise ContextError(f"{where}: {tokens[i]!r} where {closer!r} was expected in {text!r}")
-        return tuple(alternatives), i + 1
-
-
-# YAML -> Context -----------------------------------------------------------------------------
+from asr.commands.expressions import (
+    Choice,
+    ContextError,
+    Macro,
+    Slot,
+    Word,
+    parse_expression,
+)
 
 
 @dataclass

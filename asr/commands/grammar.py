@@ -14,7 +14,9 @@ import bisect
 from dataclasses import dataclass, field
 from functools import cache
 
-from asr.commands.context import LETTERS, TEXT_TYPE, Choice, Context, Macro, Slot, Word
+from asr.commands.context import Context
+from asr.commands.expressions import LETTERS, TEXT_TYPE, Choice, Macro, Slot, Word
+from asr.commands.sampler import Sampler
 from asr.words import FREE_TEXT
 
 FREE = "free"  # the tag on free-text letter arcs: each costs the parser 1, so fixed words win ties
@@ -284,7 +286,7 @@ class Grammar:
         other slot a random expansion of its type. For tests and for synthesizing training speech."""
         intents = [intent] if intent else list(self.context.expressions)
         expressions = self.context.expressions[intents[rng.integers(len(intents))]]
-        sampler = _Sampler(self.context, self.builtin, rng, {TEXT_TYPE: ("call mom",), **(phrases or {})})
+        sampler = Sampler(self.context, self.builtin, rng, {TEXT_TYPE: ("call mom",), **(phrases or {})})
         return " ".join(sampler.nodes(expressions[rng.integers(len(expressions))][0]))
 
     def word_network(self) -> tuple[list[tuple[int, str | None, int]], int]:
@@ -335,33 +337,3 @@ class _NetworkWalker:
             return self.node(context, s, Choice(phrases, optional=False))
         expressions = Choice(tuple(n for n, _ in self.builtin.expressions[node.type]), optional=False)
         return self.node(self.builtin, s, expressions)
-
-
-@dataclass
-class _Sampler:
-    context: Context
-    builtin: Context | None
-    rng: object  # numpy Generator
-    phrases: dict[str, tuple[str, ...]]  # slot type -> the phrases its slots take
-
-    def pick(self, items):
-        return items[self.rng.integers(len(items))]
-
-    def nodes(self, nodes: tuple) -> list[str]:
-        return [w for node in nodes for w in self.node(node)]
-
-    def node(self, node) -> list[str]:
-        if isinstance(node, Word):
-            return [node.text]
-        if isinstance(node, Macro):
-            return self.nodes(self.pick(self.context.macros[node.name]))
-        if isinstance(node, Choice):
-            if node.optional and self.rng.random() < 0.5:
-                return []
-            return self.nodes(self.pick(node.alternatives))
-        if node.type in self.context.slots:
-            return self.pick(list(self.context.slots[node.type])).split()
-        if node.type in self.phrases:
-            return self.pick(self.phrases[node.type]).split()
-        inner = _Sampler(self.builtin, self.builtin, self.rng, self.phrases)
-        return inner.nodes(self.pick(self.builtin.expressions[node.type])[0])

@@ -27,8 +27,8 @@ import numpy as np
 import yaml
 
 from asr.commands.builtin import commands_context, compile_context
-from asr.commands.context import TEXT_TYPE
 from asr.commands.datetimes import DateTimeError
+from asr.commands.expressions import TEXT_TYPE
 from asr.commands.intents import understand
 from asr.commands.spoken import spoken
 from asr.data.corpora import SPEECH_COMMANDS_WORDS
