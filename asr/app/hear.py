@@ -86,17 +86,17 @@ class CommandRecognizer:
         alarms in many more. When no allowed sentence fits, the free transcript goes to the same
         robust parser, and a built-in request found there is the answer."""
         confidence = transcript.command_confidence
-        heard = understand(transcript.text, self.grammar, now, transcript.confidence)
         if transcript.command_text is not None and confidence >= self.threshold:
             command = understand(transcript.command_text, self.grammar, now, confidence)
             # A phone model's open words (its bigram graph) hear a built-in request's free-text task
             # better than the grammar's word loop: when both say the same request, the open words'
             # reading wins (4 points more Kokoro commands exact; BENCHMARKS.md). A letter model's
             # open transcript is spelled, so its grammar sentence stays.
-            if self.open_words and command.name in REQUESTS and heard.name == command.name:
-                heard.confidence = confidence
-                return heard
-            return command
+            if not (self.open_words and command.name in REQUESTS):
+                return command
+            heard = understand(transcript.text, self.grammar, now, confidence)
+            return heard if heard.name == command.name else command
+        heard = understand(transcript.text, self.grammar, now, transcript.confidence)
         if heard.name in REQUESTS:
             return heard
         if transcript.command_text is None:
